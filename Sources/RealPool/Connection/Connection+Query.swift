@@ -1,0 +1,108 @@
+import Foundation
+
+/// The statement-level API of one connection. Each call exists as `async` (suspends while the
+/// server works) and blocking (waits on the caller's thread); both run the same code.
+extension Connection {
+    // MARK: simple protocol
+
+    /// Runs SQL with the simple query protocol: no parameters, several statements allowed, one
+    /// result per statement. Throws the first statement error.
+    public func simpleQuery(_ sql: String) throws -> [QueryResult] {
+        try Self.allSucceeded(run(.simple(sql)))
+    }
+
+    public func simpleQuery(_ sql: String) async throws -> [QueryResult] {
+        try Self.allSucceeded(await run(.simple(sql)))
+    }
+
+    // MARK: one statement, extended protocol
+
+    /// Runs one statement with bound parameters (`$1`, `$2`, ...) on the unnamed statement.
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
+        try Self.single(run(.pipeline([.query(sql, parameters.map(\.postgresBind))])))
+    }
+
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
+        try Self.single(await run(.pipeline([.query(sql, parameters.map(\.postgresBind))])))
+    }
+
+    /// Creates a named prepared statement. Empty `types` lets the server infer every parameter.
+    public func prepare(name: String, sql: String, types: [PostgresType] = []) throws {
+        _ = try Self.single(run(.pipeline([.prepare(name: name, sql: sql, types: types)])))
+    }
+
+    public func prepare(name: String, sql: String, types: [PostgresType] = []) async throws {
+        _ = try Self.single(await run(.pipeline([.prepare(name: name, sql: sql, types: types)])))
+    }
+
+    public func executePrepared(name: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
+        try Self.single(run(.pipeline([.executePrepared(name: name, parameters.map(\.postgresBind))])))
+    }
+
+    public func executePrepared(name: String, _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
+        try Self.single(await run(.pipeline([.executePrepared(name: name, parameters.map(\.postgresBind))])))
+    }
+
+    /// Parameter types and result columns of a prepared statement.
+    public func describePrepared(name: String) throws -> PreparedStatementDescription {
+        PreparedStatementDescription(try Self.single(run(.pipeline([.describePrepared(name: name)]))))
+    }
+
+    public func describePrepared(name: String) async throws -> PreparedStatementDescription {
+        PreparedStatementDescription(try Self.single(await run(.pipeline([.describePrepared(name: name)]))))
+    }
+
+    /// Removes a prepared statement from the session (`DEALLOCATE`). libpq 15 has no Close
+    /// message call, and `DEALLOCATE` is allowed in the extended protocol, so it pipelines.
+    public func deallocate(name: String) throws {
+        _ = try Self.single(run(.pipeline([Self.deallocateStep(name)])))
+    }
+
+    public func deallocate(name: String) async throws {
+        _ = try Self.single(await run(.pipeline([Self.deallocateStep(name)])))
+    }
+
+    static func deallocateStep(_ name: String) -> PipelineStep {
+        .query("DEALLOCATE " + quoteIdentifier(name), [])
+    }
+
+    // MARK: pipelines
+
+    /// Sends every step, then one Sync, and reads all results in one round trip. The result has
+    /// one entry per step; after a failed step the rest report `.pipelineAborted`, and since one
+    /// Sync makes them one implicit transaction, the earlier steps' writes are rolled back too.
+    public func pipeline(_ steps: [PipelineStep]) throws -> [Result<QueryResult, PostgresError>] {
+        try run(.pipeline(steps))
+    }
+
+    public func pipeline(_ steps: [PipelineStep]) async throws -> [Result<QueryResult, PostgresError>] {
+        try await run(.pipeline(steps))
+    }
+
+    // MARK: helpers
+
+    static func single(_ outcomes: [Result<QueryResult, PostgresError>]) throws -> QueryResult {
+        guard let first = outcomes.first else { return QueryResult(commandTag: "") }
+        return try first.get()
+    }
+
+    static func allSucceeded(_ outcomes: [Result<QueryResult, PostgresError>]) throws -> [QueryResult] {
+        try outcomes.map { try $0.get() }
+    }
+
+    /// Double-quotes an identifier the way PostgreSQL reads it back.
+    public static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// What `describePrepared` reports.
+public struct PreparedStatementDescription: Sendable {
+    public let parameterTypes: [PostgresType]
+    public let columns: [QueryResult.Column]
+
+    init(_ result: QueryResult) {
+        parameterTypes = result.parameterTypes
+        columns = result.columns
+    }
+}

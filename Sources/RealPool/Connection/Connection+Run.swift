@@ -1,0 +1,126 @@
+import Foundation
+import CLibPQ
+
+extension Connection {
+    /// Sends a request and reads all of its results, waiting on the calling thread.
+    func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) throws -> [Result<QueryResult, PostgresError>] {
+        var exchange = try start(request)
+        var cancelSent = false
+        do {
+            while let interest = try exchange.advance() {
+                let wakeBy = cancelSent ? deadline.map { $0.advanced(by: Self.cancelGrace) } : deadline
+                if try !BlockingSocketWait.wait(socket: socket, for: interest, deadline: wakeBy) {
+                    if cancelSent { throw abandonAfterTimeout() }
+                    cancelSent = true
+                    cancel()
+                }
+                if try !consumeInput(&exchange) { break }
+            }
+        } catch {
+            throw failed(error)
+        }
+        return try finish(exchange, timedOut: cancelSent)
+    }
+
+    /// Sends a request and reads all of its results, suspending (not blocking) while the server
+    /// works. Cancelling the task sends a cancel request to the server and then still reads the
+    /// request's results, so the connection stays in step and can be reused.
+    func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) async throws -> [Result<QueryResult, PostgresError>] {
+        var exchange = try start(request)
+        var cancelSent = false
+        var taskCancelled = false
+        do {
+            while let interest = try exchange.advance() {
+                let wakeBy = cancelSent ? (deadline ?? .now).advanced(by: Self.cancelGrace) : deadline
+                do {
+                    let outcome = try await SocketPoller.shared.wait(socket: socket, for: interest, deadline: wakeBy, cancellable: !cancelSent)
+                    if outcome == .timedOut {
+                        if cancelSent { throw abandonAfterTimeout() }
+                        cancelSent = true
+                        await cancelInBackground()
+                    }
+                } catch is CancellationError {
+                    taskCancelled = true
+                    cancelSent = true
+                    await cancelInBackground()
+                }
+                if try !consumeInput(&exchange) { break }
+            }
+        } catch {
+            throw failed(error)
+        }
+        if taskCancelled { throw CancellationError() }
+        return try finish(exchange, timedOut: cancelSent)
+    }
+
+    /// Reads what arrived on the socket. Returns false when the exchange is complete although
+    /// the socket has closed behind its last result (the connection is then marked broken).
+    private func consumeInput(_ exchange: inout Exchange) throws -> Bool {
+        if PQconsumeInput(pg) == 1 { return true }
+        // The server may have sent an error (say, 57P01 after pg_terminate_backend) before
+        // closing: let the exchange read it, so the caller sees the server's own reason.
+        let message = lastErrorMessage()
+        if try exchange.advance() == nil {
+            markBroken()
+            return false
+        }
+        throw PostgresError(.connectionLost, "connection to the server was lost: \(message)")
+    }
+
+    /// How long to wait for the server to acknowledge a cancel before giving the connection up.
+    static let cancelGrace: Duration = .seconds(5)
+
+    private func start(_ request: ConnectionRequest) throws -> Exchange {
+        do {
+            return try Exchange(connection: self, request: request)
+        } catch let e as PostgresError where e.kind == .invalidInput {
+            throw e
+        } catch {
+            throw failed(error)
+        }
+    }
+
+    private func finish(_ exchange: Exchange, timedOut: Bool) throws -> [Result<QueryResult, PostgresError>] {
+        if timedOut {
+            // The statement either finished anyway or was cancelled (57014); report the timeout
+            // in place of the cancellation so the caller knows why.
+            return exchange.outcomes.map { outcome in
+                if case .failure(let e) = outcome, e.sqlState == "57014" {
+                    var t = e
+                    t.kind = .timeout
+                    t.message = "the statement did not finish in time and was cancelled (\(e.message))"
+                    return .failure(t)
+                }
+                return outcome
+            }
+        }
+        return exchange.outcomes
+    }
+
+    /// Any failure while a request is in flight leaves the protocol state unknown: the
+    /// connection is marked broken and closed so that nobody reuses it.
+    private func failed(_ error: any Error) -> any Error {
+        markBroken()
+        close()
+        if var e = error as? PostgresError, e.kind != .connectionLost, e.kind != .timeout, e.kind != .misuse {
+            e.kind = .connectionLost
+            return e
+        }
+        return error
+    }
+
+    private func abandonAfterTimeout() -> PostgresError {
+        PostgresError(.timeout, "the server did not answer in time, even to a cancel request; the connection was closed")
+    }
+
+    /// `PQcancel` opens a connection and waits for it; run it off the cooperative pool.
+    func cancelInBackground() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread { [self] in
+                cancel()
+                done.resume()
+            }
+            thread.start()
+        }
+    }
+}

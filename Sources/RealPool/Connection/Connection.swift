@@ -1,0 +1,134 @@
+import CLibPQ
+import Logging
+import Synchronization
+
+/// One physical libpq connection to PostgreSQL.
+///
+/// A connection serves one user at a time: the pool guarantees that, and the type does not lock.
+/// It is `Sendable` so that it can move between tasks and threads with its lease. Every operation
+/// exists twice over the same code: `async` (waits for socket readiness through the shared
+/// ``SocketPoller``, never parking a cooperative thread) and blocking (waits with `poll(2)` on the
+/// caller's thread).
+///
+/// The connection is always in libpq's non-blocking mode; both paths drive the same
+/// ``Exchange`` state machine and differ only in how they wait.
+public final class Connection: @unchecked Sendable {
+    let pg: OpaquePointer
+    public let configuration: ConnectionConfiguration
+    /// The server process serving this connection (`pg_backend_pid()`).
+    public let backendPID: Int32
+    /// `server_version_num`, e.g. 150018.
+    public let serverVersion: Int
+    let logger: Logger
+    private let notices: Unmanaged<NoticeContext>
+    /// `PGcancel` is safe to use from any thread; guarded so that `close` cannot free it under a
+    /// concurrent `cancel`.
+    private let cancelHandle: Mutex<CancelHandle>
+    /// Set once the connection has failed or been closed; it is never used again.
+    public private(set) var isClosed = false
+    /// Whether the last request left a fatal condition (lost connection, protocol misuse).
+    public private(set) var isBroken = false
+
+    init(pg: OpaquePointer, configuration: ConnectionConfiguration, logger: Logger) {
+        self.pg = pg
+        self.configuration = configuration
+        self.backendPID = PQbackendPID(pg)
+        self.serverVersion = Int(PQserverVersion(pg))
+        var logger = logger
+        logger[metadataKey: "db.backend_pid"] = "\(PQbackendPID(pg))"
+        self.logger = logger
+        self.notices = Unmanaged.passRetained(NoticeContext(logger: logger))
+        self.cancelHandle = Mutex(CancelHandle(pointer: PQgetCancel(pg)))
+        PQsetNoticeReceiver(pg, noticeReceiver, notices.toOpaque())
+        PQsetnonblocking(pg, 1)
+    }
+
+    deinit {
+        close()
+        notices.release()
+    }
+
+    /// Closes the connection (sends Terminate). Idempotent.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        cancelHandle.withLock { h in
+            if let c = h.pointer { PQfreeCancel(c) }
+            h.pointer = nil
+        }
+        PQfinish(pg)
+    }
+
+    /// Transaction status as of the last message the server sent.
+    public var transactionStatus: TransactionStatus {
+        isClosed ? .unknown : TransactionStatus(PQtransactionStatus(pg))
+    }
+
+    /// Asks the server to cancel the statement running on this connection. Safe to call from any
+    /// thread while another thread or task waits for the result; the waiter then receives a
+    /// ``PostgresError`` with SQLSTATE 57014. Returns false when the request could not be sent.
+    /// Opens a short-lived second connection to the server, so this call blocks briefly.
+    @discardableResult
+    public func cancel() -> Bool {
+        cancelHandle.withLock { h -> Bool in
+            guard let c = h.pointer else { return false }
+            var buf = [CChar](repeating: 0, count: 256)
+            return PQcancel(c, &buf, 256) == 1
+        }
+    }
+
+    /// A zero-round-trip check that the socket is still open: reads whatever the server sent
+    /// without blocking. A server that terminated the backend or went away has closed the
+    /// socket (or sent a FATAL error), which this notices without sending anything.
+    public func isAlive() -> Bool {
+        if isClosed || isBroken || PQstatus(pg) != CONNECTION_OK { return false }
+        if PQconsumeInput(pg) == 0 { markBroken(); return false }
+        // an idle connection has nothing to read; anything there is a FATAL notice or EOF
+        if PQstatus(pg) != CONNECTION_OK { markBroken(); return false }
+        return true
+    }
+
+    /// A server parameter as last reported (`server_version`, `TimeZone`, `DateStyle`, ...).
+    public func parameterStatus(_ name: String) -> String? {
+        name.withCString { PQparameterStatus(pg, $0) }.map { String(cString: $0) }
+    }
+
+    /// The socket descriptor libpq currently uses.
+    var socket: Int32 { PQsocket(pg) }
+
+    func markBroken() { isBroken = true }
+
+    func lastErrorMessage() -> String {
+        String(cString: PQerrorMessage(pg)).trimmingTrailingNewlines
+    }
+}
+
+/// libpq's `PGcancel`, which its documentation allows to use from any thread.
+struct CancelHandle: @unchecked Sendable {
+    var pointer: OpaquePointer?
+}
+
+/// Routes server notices (NOTICE, WARNING, ...) to the connection's logger.
+final class NoticeContext: @unchecked Sendable {
+    let logger: Logger
+    init(logger: Logger) { self.logger = logger }
+}
+
+private let noticeReceiver: PQnoticeReceiver = { arg, result in
+    guard let arg, let result else { return }
+    let ctx = Unmanaged<NoticeContext>.fromOpaque(arg).takeUnretainedValue()
+    func field(_ c: Character) -> String? {
+        PQresultErrorField(result, Int32(c.asciiValue!)).map { String(cString: $0) }
+    }
+    let severity = field("V") ?? field("S") ?? "NOTICE"
+    let level: Logger.Level
+    switch severity {
+    case "WARNING": level = .warning
+    case "NOTICE": level = .notice
+    case "INFO", "LOG": level = .info
+    default: level = .debug
+    }
+    var metadata: Logger.Metadata = ["db.severity": "\(severity)"]
+    if let code = field("C") { metadata["db.sqlstate"] = "\(code)" }
+    ctx.logger.log(level: level, "\(field("M") ?? "")", metadata: metadata)
+}

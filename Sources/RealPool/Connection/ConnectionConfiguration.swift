@@ -1,0 +1,69 @@
+import Foundation
+
+/// How to reach a PostgreSQL server: a libpq conninfo string (`host=... dbname=...`) or a
+/// `postgres://` / `postgresql://` URL, plus the knobs RealPool sets itself.
+///
+/// The string is handed to libpq unchanged (`expand_dbname`), so every libpq parameter and
+/// environment variable (`PGHOST`, `PGPASSWORD`, `~/.pgpass`, ...) works as usual.
+public struct ConnectionConfiguration: Sendable, CustomStringConvertible {
+    /// The conninfo string or URL as given. Never printed: ``description`` redacts the password.
+    public var connectionString: String
+    /// Seconds to wait for the connection to be established (libpq `connect_timeout`).
+    /// Default 10 s: long enough for a loaded server, short enough that a dead host is reported
+    /// while the caller still cares. Applied by RealPool around the whole handshake, too.
+    public var connectTimeout: Duration = .seconds(10)
+    /// `application_name` reported in `pg_stat_activity`. Default `"RealPool"`; a value in the
+    /// connection string wins.
+    public var applicationName: String = "RealPool"
+
+    public init(_ connectionString: String, connectTimeout: Duration = .seconds(10), applicationName: String = "RealPool") {
+        self.connectionString = connectionString
+        self.connectTimeout = connectTimeout
+        self.applicationName = applicationName
+    }
+
+    /// The connection string with any password replaced by `***`, safe for logs and errors.
+    public var redactedConnectionString: String { Self.redact(connectionString) }
+
+    public var description: String { "ConnectionConfiguration(\(redactedConnectionString))" }
+
+    /// Replaces passwords in both URL (`user:secret@host`, `?password=secret`) and keyword
+    /// (`password=secret`, `password='se cret'`) forms.
+    static func redact(_ s: String) -> String {
+        var out = s
+        if let schemeEnd = out.range(of: "://") {
+            // userinfo password: between the first ':' after the scheme and the last '@' before the path
+            let afterScheme = out[schemeEnd.upperBound...]
+            let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? out.endIndex
+            let authority = out[schemeEnd.upperBound..<authorityEnd]
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                out.replaceSubrange(out.index(after: colon)..<at, with: "***")
+            }
+        }
+        // keyword form and URL query parameter form
+        var result = ""
+        var rest = Substring(out)
+        while let r = rest.range(of: "password", options: .caseInsensitive) {
+            result += rest[..<r.upperBound]
+            rest = rest[r.upperBound...]
+            var i = rest.startIndex
+            while i < rest.endIndex, rest[i] == " " { i = rest.index(after: i) }
+            guard i < rest.endIndex, rest[i] == "=" else { continue }
+            i = rest.index(after: i)
+            while i < rest.endIndex, rest[i] == " " { i = rest.index(after: i) }
+            result += rest[rest.startIndex..<i] + "***"
+            if i < rest.endIndex, rest[i] == "'" {
+                var j = rest.index(after: i)
+                while j < rest.endIndex, rest[j] != "'" {
+                    if rest[j] == "\\" { j = rest.index(after: j); if j == rest.endIndex { break } }
+                    j = rest.index(after: j)
+                }
+                rest = j < rest.endIndex ? rest[rest.index(after: j)...] : rest[j...]
+            } else {
+                let j = rest[i...].firstIndex(where: { $0 == " " || $0 == "&" }) ?? rest.endIndex
+                rest = rest[j...]
+            }
+        }
+        return result + rest
+    }
+}

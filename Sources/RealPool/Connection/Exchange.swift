@@ -1,0 +1,232 @@
+import CLibPQ
+
+/// One request in flight on a connection: sends it, then reads its results as the socket allows.
+///
+/// `advance()` never blocks. It returns what to wait for, or nil once every result is in; the
+/// blocking and the async paths differ only in how they wait between calls.
+struct Exchange {
+    private let pg: OpaquePointer
+    private let isPipeline: Bool
+    private let stepCount: Int
+    private var flushed = false
+    /// Results so far, one per step (pipeline) or per statement (simple).
+    private(set) var outcomes: [Result<QueryResult, PostgresError>] = []
+    /// The current step's result while its terminating NULL has not been read yet.
+    private var pending: Result<QueryResult, PostgresError>?
+    private(set) var finished = false
+    /// Set when the server or libpq reported the connection unusable.
+    private(set) var lost: PostgresError?
+
+    /// Sends the request (buffers it in libpq; nothing waits here).
+    init(connection: Connection, request: ConnectionRequest) throws {
+        self.pg = connection.pg
+        guard !connection.isClosed, !connection.isBroken else {
+            throw PostgresError(.connectionLost, "the connection is closed")
+        }
+        switch request {
+        case .simple(let sql):
+            try Self.checkText(sql, what: "SQL text")
+            isPipeline = false
+            stepCount = 0
+            guard sql.withCString({ PQsendQuery(pg, $0) }) == 1 else { throw Self.sendFailure(connection) }
+        case .pipeline(let steps):
+            isPipeline = true
+            stepCount = steps.count
+            precondition(!steps.isEmpty, "a pipeline needs at least one step")
+            for step in steps { try Self.validate(step) }
+            guard PQenterPipelineMode(pg) == 1 else { throw Self.sendFailure(connection) }
+            for step in steps {
+                guard Self.send(step, on: pg) == 1 else {
+                    let e = Self.sendFailure(connection)
+                    Self.discardPipeline(pg)
+                    throw e
+                }
+            }
+            guard PQpipelineSync(pg) == 1 else {
+                let e = Self.sendFailure(connection)
+                Self.discardPipeline(pg)
+                throw e
+            }
+        }
+    }
+
+    /// Makes whatever progress the socket allows. Returns nil when the exchange is complete.
+    mutating func advance() throws -> IOInterest? {
+        if !flushed {
+            switch PQflush(pg) {
+            case 0: flushed = true
+            case 1:
+                // keep reading while we write, or a server blocked on a full socket deadlocks us
+                if PQconsumeInput(pg) == 0 { return try connectionLost() }
+                return .readWrite
+            default: return try connectionLost()
+            }
+        }
+        while !finished {
+            if PQisBusy(pg) == 1 { return .read }
+            guard let raw = PQgetResult(pg) else {
+                endOfStatement()
+                if !isPipeline { finished = true }
+                continue
+            }
+            let result = ResultHandle(raw)
+            switch result.status {
+            case PGRES_PIPELINE_SYNC:
+                finished = true
+                PQexitPipelineMode(pg)
+            case PGRES_PIPELINE_ABORTED:
+                pending = .failure(PostgresError(.pipelineAborted, "not executed: an earlier step of the same pipeline failed"))
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                // a simple query may carry several statements, each its own result
+                if !isPipeline, let p = pending { outcomes.append(p) }
+                pending = .success(QueryResult(handle: result))
+            case PGRES_FATAL_ERROR:
+                let error = result.serverError()
+                if PQstatus(pg) == CONNECTION_BAD {
+                    throw lose(error)
+                }
+                if !isPipeline, let p = pending { outcomes.append(p) }
+                pending = .failure(error)
+            case PGRES_NONFATAL_ERROR:
+                continue
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                // RealPool does not speak COPY through execute(); the connection is left in a
+                // state only COPY calls can end, so it must not be reused.
+                let e = PostgresError(.misuse, "COPY is not supported by execute(); the connection was closed")
+                lost = e
+                throw e
+            default:
+                let e = PostgresError(.misuse, "unexpected result status \(String(cString: PQresStatus(result.status)))")
+                lost = e
+                throw e
+            }
+        }
+        return nil
+    }
+
+    /// Called after each step's terminating NULL.
+    private mutating func endOfStatement() {
+        if let p = pending {
+            outcomes.append(p)
+            pending = nil
+        } else if isPipeline {
+            // A step that produced no result at all cannot happen in libpq; be explicit if it does.
+            outcomes.append(.failure(PostgresError(.misuse, "no result for a pipeline step")))
+        }
+    }
+
+    private mutating func connectionLost() throws -> IOInterest? {
+        throw lose(PostgresError(.connectionLost, "connection to the server was lost: \(String(cString: PQerrorMessage(pg)).trimmingTrailingNewlines)"))
+    }
+
+    /// The error to report for a lost connection. When the server said why before closing
+    /// (57P01 after `pg_terminate_backend`, 57P02 on shutdown), that reason wins over libpq's
+    /// generic "server closed the connection unexpectedly".
+    private mutating func lose(_ error: PostgresError) -> PostgresError {
+        var e = error
+        if e.sqlState == nil, case .failure(let earlier)? = pending ?? outcomes.last, earlier.sqlState != nil {
+            e = earlier
+        }
+        e.kind = .connectionLost
+        lost = e
+        return e
+    }
+
+    var expectedOutcomes: Int { stepCount }
+
+    // MARK: sending
+
+    private static func validate(_ step: PipelineStep) throws {
+        switch step {
+        case .query(let sql, let params):
+            try checkText(sql, what: "SQL text")
+            try checkParameters(params)
+        case .prepare(let name, let sql, let types):
+            try checkText(name, what: "statement name")
+            try checkText(sql, what: "SQL text")
+            if types.count > 65535 { throw PostgresError.invalidInput("\(types.count) parameter types; PostgreSQL allows at most 65535 parameters") }
+        case .executePrepared(let name, let params):
+            try checkText(name, what: "statement name")
+            try checkParameters(params)
+        case .describePrepared(let name):
+            try checkText(name, what: "statement name")
+        }
+    }
+
+    static func checkText(_ s: String, what: String) throws {
+        if s.utf8.contains(0) {
+            throw PostgresError.invalidInput("the \(what) contains a NUL byte (\\0), which PostgreSQL cannot store in text; nothing was sent")
+        }
+    }
+
+    static func checkParameters(_ params: [PostgresBind]) throws {
+        if params.count > 65535 {
+            throw PostgresError.invalidInput("\(params.count) parameters; PostgreSQL allows at most 65535 in one statement; nothing was sent")
+        }
+        for (i, p) in params.enumerated() where p.format == .text {
+            if let b = p.bytes, b.contains(0) {
+                throw PostgresError.invalidInput("parameter $\(i + 1) contains a NUL byte (\\0), which PostgreSQL cannot store in text; send binary data as bytea (Data or PostgresBytes); nothing was sent")
+            }
+        }
+    }
+
+    private static func send(_ step: PipelineStep, on pg: OpaquePointer) -> Int32 {
+        switch step {
+        case .query(let sql, let params):
+            return withParameters(params) { n, types, values, lengths, formats in
+                PQsendQueryParams(pg, sql, n, types, values, lengths, formats, 0)
+            }
+        case .prepare(let name, let sql, let types):
+            let oids = types.map { Oid($0.rawValue) }
+            return oids.withUnsafeBufferPointer { t in
+                PQsendPrepare(pg, name, sql, Int32(oids.count), oids.isEmpty ? nil : t.baseAddress)
+            }
+        case .executePrepared(let name, let params):
+            return withParameters(params) { n, _, values, lengths, formats in
+                PQsendQueryPrepared(pg, name, n, values, lengths, formats, 0)
+            }
+        case .describePrepared(let name):
+            return PQsendDescribePrepared(pg, name)
+        }
+    }
+
+    /// Lays every parameter's bytes out in one buffer and passes libpq pointers into it.
+    private static func withParameters(
+        _ params: [PostgresBind],
+        _ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> Int32
+    ) -> Int32 {
+        if params.isEmpty { return body(0, nil, nil, nil, nil) }
+        var storage: [UInt8] = []
+        storage.reserveCapacity(params.reduce(0) { $0 + ($1.bytes?.count ?? 0) + 1 })
+        var offsets: [Int] = []
+        offsets.reserveCapacity(params.count)
+        for p in params {
+            offsets.append(storage.count)
+            if let b = p.bytes { storage.append(contentsOf: b) }
+            storage.append(0)  // text values are read as C strings
+        }
+        let types = params.map { Oid($0.type.rawValue) }
+        let lengths = params.map { Int32($0.bytes?.count ?? 0) }
+        let formats = params.map { $0.format.rawValue }
+        return storage.withUnsafeBufferPointer { buf in
+            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+            let values: [UnsafePointer<CChar>?] = params.indices.map { params[$0].bytes == nil ? nil : base + offsets[$0] }
+            return values.withUnsafeBufferPointer { v in
+                body(Int32(params.count), types, v.baseAddress, lengths, formats)
+            }
+        }
+    }
+
+    private static func sendFailure(_ connection: Connection) -> PostgresError {
+        if PQstatus(connection.pg) == CONNECTION_BAD {
+            connection.markBroken()
+            return PostgresError(.connectionLost, "connection to the server was lost: \(connection.lastErrorMessage())")
+        }
+        return PostgresError(.misuse, "libpq refused the request: \(connection.lastErrorMessage())")
+    }
+
+    private static func discardPipeline(_ pg: OpaquePointer) {
+        // Nothing was flushed with a Sync; the connection cannot be trusted to be in step.
+        PQexitPipelineMode(pg)
+    }
+}

@@ -1,0 +1,71 @@
+extension PoolStateMachine {
+    /// A lessee returned its connection.
+    ///
+    /// An idle return goes straight to the head waiter, or onto the idle stack. A return inside a
+    /// transaction is rolled back first (`resetConnection`). A broken connection, an expired one, or any
+    /// connection while shutting down is closed instead (and replaced if waiters or `minConnections`
+    /// need it).
+    ///
+    /// - Parameter lessee: which lessee returns it; `nil` means the only one. (Only matters once a
+    ///   connection can carry several lessees, see `maxLesseesPerConnection`.)
+    mutating func released(
+        _ id: ConnectionID, lessee: RequestID? = nil, now: Instant, state: ReleaseState
+    ) -> [Action] {
+        guard let record = connections[id], case .leased(var leases) = record.state else { return [] }
+        let index: Int
+        if let lessee {
+            guard let found = leases.firstIndex(where: { $0.waiter.id == lessee }) else { return [] }
+            index = found
+        } else {
+            index = 0
+        }
+        let lease = leases.remove(at: index)
+        // `.leased([])` is the transient "returned, not yet decided" state: the lessee is gone (so a
+        // following `lease` cannot see it) and the branches below move the connection on before the event
+        // ends.
+        transition(id, to: .leased(leases))
+        var actions: [Action] = []
+        statistics.releases += 1
+        cancelLeakTimer(for: lease.waiter.id, into: &actions)
+
+        if state == .broken || record.lostWhileLeased {
+            close(id, reason: .broken, into: &actions)
+        } else if !leases.isEmpty {
+            // Other lessees still hold it (multiplexing): nothing more to do.
+        } else if !isRunning {
+            close(id, reason: .shutdown, into: &actions)
+        } else if record.isExpired(at: now) {
+            // No point rolling back a connection about to be closed anyway.
+            close(id, reason: .lifetimeExpired, into: &actions)
+        } else if state == .needsReset {
+            transition(id, to: .resetting)
+            actions.append(.resetConnection(id))
+        } else {
+            offer(id, now: now, into: &actions)
+        }
+        if !configuration.backgroundMaintenance { sweep(now: now, into: &actions) }
+        finishEvent(now: now, into: &actions)
+        return actions
+    }
+
+    /// The rollback of a returned connection succeeded: it is as good as an idle return.
+    mutating func resetSucceeded(_ id: ConnectionID, now: Instant) -> [Action] {
+        guard case .resetting? = connections[id]?.state else { return [] }
+        var actions: [Action] = []
+        statistics.resets += 1
+        offer(id, now: now, into: &actions)
+        if !configuration.backgroundMaintenance { sweep(now: now, into: &actions) }
+        finishEvent(now: now, into: &actions)
+        return actions
+    }
+
+    /// The rollback failed: the connection's state is unknown, so it is closed (and replaced if needed).
+    mutating func resetFailed(_ id: ConnectionID, now: Instant) -> [Action] {
+        guard case .resetting? = connections[id]?.state else { return [] }
+        var actions: [Action] = []
+        statistics.resetFailures += 1
+        close(id, reason: .resetFailed, into: &actions)
+        finishEvent(now: now, into: &actions)
+        return actions
+    }
+}

@@ -1,0 +1,14 @@
+extension PoolStateMachine {
+    /// A lease request that has not been handed a connection yet.
+    struct Waiter: Hashable, Sendable {
+        var id: RequestID
+        /// When the request arrived; wait-time statistics are measured from here.
+        var enqueuedAt: Instant
+        /// `enqueuedAt + acquireTimeout`. Kept across re-queueing (a connection found broken at lease)
+        /// so that a request never waits longer than `acquireTimeout` in total.
+        var deadline: Instant
+        /// Whether an `acquireTimeout` timer is scheduled for it, so that a request served at once costs
+        /// no timer traffic.
+        var timerScheduled: Bool = false
+    }
+}

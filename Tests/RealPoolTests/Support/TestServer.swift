@@ -1,0 +1,58 @@
+import EmbeddedPostgres
+import Foundation
+import Logging
+@testable import RealPool
+
+/// The PostgreSQL server every test in this process shares: an embedded throwaway server, or the
+/// server named by `REALPOOL_TEST_DSN` when set. Started once, on first use, and stopped at exit.
+enum TestServer {
+    private static let server: Result<EmbeddedPostgres?, any Error> = {
+        if ProcessInfo.processInfo.environment["REALPOOL_TEST_DSN"] != nil { return .success(nil) }
+        do {
+            let s = try EmbeddedPostgres.start()
+            atexit { TestServer.stopAtExit() }
+            return .success(s)
+        } catch {
+            return .failure(error)
+        }
+    }()
+
+    private static func stopAtExit() {
+        if case .success(let s?) = server { s.stop() }
+    }
+
+    /// The embedded server, for tests that restart or stop it.
+    static func embedded() throws -> EmbeddedPostgres? { try server.get() }
+
+    /// Unix-socket conninfo of the shared server.
+    static func connectionString() throws -> String {
+        if let dsn = ProcessInfo.processInfo.environment["REALPOOL_TEST_DSN"] { return dsn }
+        return try server.get()!.connectionString
+    }
+
+    static func configuration() throws -> ConnectionConfiguration {
+        ConnectionConfiguration(try connectionString(), applicationName: "RealPoolTests")
+    }
+
+    static func connect() throws -> Connection { try Connection.connect(configuration()) }
+    static func connect() async throws -> Connection { try await Connection.connect(configuration()) }
+
+    /// A table name no other test uses, so tests can run in parallel on one database.
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// Waits for a condition instead of sleeping a guessed time; fails after `timeout`.
+    static func waitUntil(timeout: Duration = .seconds(10), _ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while try await !condition() {
+            if ContinuousClock.now >= deadline { throw TestFailure("timed out waiting until \(what)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
