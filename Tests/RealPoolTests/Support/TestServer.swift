@@ -56,3 +56,16 @@ struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+extension TestServer {
+    /// A Database on the shared server with a small pool, for pool behaviour tests.
+    static func database(maxConnections: Int = 1, minConnections: Int = 0, _ adjust: (inout DatabaseConfiguration) -> Void = { _ in }) throws -> Database {
+        var pool = PoolConfiguration()
+        pool.maxConnections = maxConnections
+        pool.minConnections = minConnections
+        pool.acquireTimeout = .seconds(10)
+        var config = DatabaseConfiguration(try configuration(), pool: pool)
+        adjust(&config)
+        return Database(config)
+    }
+}

@@ -1,0 +1,64 @@
+/// What `db.report()` shows: one row per physical connection.
+public struct PoolReport: Sendable, CustomStringConvertible {
+    public struct Entry: Sendable {
+        public let backendPID: Int32?
+        /// idle, leased, in transaction, failed transaction, broken, connecting, checking, resetting, closing
+        public let state: String
+        public let lessee: CallSite?
+        public let heldFor: Duration?
+        /// The last statement's text (truncated), never its parameter values.
+        public let lastStatement: String?
+        public let age: Duration
+    }
+
+    public let poolName: String
+    public let entries: [Entry]
+    public let statistics: [String: Int]
+
+    /// A plain-text table, one line per connection, then the counters.
+    public var description: String {
+        func ms(_ d: Duration?) -> String {
+            guard let d else { return "-" }
+            let v = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+            return v >= 10_000 ? "\(Int(v / 1000))s" : "\(Int(v))ms"
+        }
+        var rows = [["pid", "state", "lessee", "held", "age", "last statement"]]
+        for e in entries {
+            rows.append([e.backendPID.map(String.init) ?? "-", e.state, e.lessee?.description ?? "-", ms(e.heldFor), ms(e.age), e.lastStatement ?? "-"])
+        }
+        let widths = (0..<6).map { col in rows.map { $0[col].count }.max() ?? 0 }
+        var out = "pool \(poolName)\n"
+        for row in rows {
+            out += row.enumerated().map { i, cell in i == 5 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
+        }
+        out += statistics.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return out
+    }
+}
+
+extension Database {
+    /// One row per physical connection (backend PID, state, lessee call site, how long it has
+    /// been held, last statement, age) and the pool's counters.
+    public func report() -> PoolReport {
+        let entries = pool.snapshot().map { snap -> PoolReport.Entry in
+            var state = snap.state
+            if let c = snap.resource?.connection {
+                if c.isBroken || c.isClosed {
+                    state = "broken"
+                } else if snap.state == "leased" {
+                    switch c.transactionStatus {
+                    case .inTransaction: state = "in transaction"
+                    case .inFailedTransaction: state = "failed transaction"
+                    default: break
+                    }
+                }
+            }
+            return PoolReport.Entry(
+                backendPID: snap.resource?.connection.backendPID, state: state, lessee: snap.lessee,
+                heldFor: snap.leasedFor, lastStatement: snap.resource?.lastStatement, age: snap.age)
+        }
+        return PoolReport(poolName: configuration.name, entries: entries, statistics: statistics)
+    }
+}
+
+import Foundation

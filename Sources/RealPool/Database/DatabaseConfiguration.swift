@@ -1,0 +1,54 @@
+import Logging
+
+/// Everything a ``Database`` needs: where the server is, how the pool behaves, and what every new
+/// connection is set up with.
+public struct DatabaseConfiguration: Sendable {
+    /// The server (conninfo or URL), connect timeout and `application_name`.
+    public var connection: ConnectionConfiguration
+    /// Pool sizing, timeouts and health checks; see ``PoolConfiguration`` for every knob.
+    public var pool: PoolConfiguration
+    /// The pool's name in logs and metrics. Default `"default"`.
+    public var name: String = "default"
+    /// How placeholders are written in the SQL given to `execute`. Default `.dollar` (`$1`):
+    /// `?` and `%s` are never guessed, since `?` is a jsonb operator and `%` is modulo.
+    public var placeholderStyle: PlaceholderStyle = .dollar
+
+    // Per-connection settings. Session state must not be changed by one lessee for the next, so
+    // settings that should hold for every statement are applied to every new connection here.
+
+    /// `search_path` for every connection. Default nil: the server's or role's setting.
+    public var searchPath: String?
+    /// `TimeZone` for every connection. Default nil: the server's setting.
+    public var timeZone: String?
+    /// `statement_timeout` for every connection. Default nil: the server's setting (usually none).
+    public var statementTimeout: Duration?
+    /// Any further SQL run on every new connection, in order, before its first lease.
+    public var setupSQL: [String] = []
+    /// How long `shutdown()` waits for leased connections before closing them anyway. Default 10 s.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Where pool warnings (leaks, rollbacks on return), notices and debug output go.
+    public var logger: Logger = Logger(label: "RealPool")
+
+    public init(_ connection: ConnectionConfiguration, pool: PoolConfiguration = PoolConfiguration()) {
+        self.connection = connection
+        self.pool = pool
+    }
+
+    public init(_ connectionString: String, pool: PoolConfiguration = PoolConfiguration()) {
+        self.init(ConnectionConfiguration(connectionString), pool: pool)
+    }
+
+    /// The statements that put a new connection in the configured state. Values are bound, never
+    /// spliced into SQL.
+    var connectionSetup: [(sql: String, parameters: [PostgresBind])] {
+        var steps: [(String, [PostgresBind])] = []
+        if let searchPath { steps.append(("SELECT set_config('search_path', $1, false)", [.text(searchPath)])) }
+        if let timeZone { steps.append(("SELECT set_config('TimeZone', $1, false)", [.text(timeZone)])) }
+        if let statementTimeout {
+            let ms = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+            steps.append(("SELECT set_config('statement_timeout', $1, false)", [.text("\(ms)ms")]))
+        }
+        for sql in setupSQL { steps.append((sql, [])) }
+        return steps
+    }
+}

@@ -1,0 +1,25 @@
+import Synchronization
+
+/// The connection a transaction or session holds, and the rule that it runs one statement at a
+/// time.
+final class LeaseGuard: Sendable {
+    private struct State {
+        var active = true
+        var busy = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Marks the holder busy for one statement; throws when it has ended or is already busy.
+    func enter() throws {
+        try state.withLock { s in
+            guard s.active else { throw UsageError.finished }
+            guard !s.busy else { throw UsageError.concurrentUse }
+            s.busy = true
+        }
+    }
+
+    func leave() { state.withLock { $0.busy = false } }
+
+    func finish() { state.withLock { $0.active = false } }
+}

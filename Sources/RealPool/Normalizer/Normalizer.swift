@@ -1,0 +1,75 @@
+/// Turns SQL text into a `NormalizedQuery`: placeholder conversion, lexing, shape, lifted
+/// literals and statement kind. Pure and uncached; `ShapeCache` caches it per text.
+public struct Normalizer: Sendable {
+    public let style: PlaceholderStyle
+
+    public init(style: PlaceholderStyle = .dollar) {
+        self.style = style
+    }
+
+    public func normalize(_ sql: String) -> NormalizedQuery {
+        let original = Array(sql.utf8)
+        let conversion: PlaceholderConversion
+        switch style {
+        case .dollar: conversion = PlaceholderConversion(bytes: original)
+        case .question: conversion = PlaceholderConversion.question(original)
+        case .percent: conversion = PlaceholderConversion.percent(original)
+        }
+        if let error = conversion.error {
+            return Self.unlexable(sql, style: style, executableSQL: sql, error: error)
+        }
+        let executableSQL = style == .dollar ? sql : String(decoding: conversion.bytes, as: UTF8.self)
+        let (tokens, lexError) = SQLLexer.lex(conversion.bytes)
+        if let lexError {
+            return Self.unlexable(sql, style: style, executableSQL: executableSQL, error: lexError)
+        }
+        if style != .dollar, let error = conversion.verify(tokens) {
+            return Self.unlexable(sql, style: style, executableSQL: executableSQL, error: error)
+        }
+
+        var shape = ShapeBuilder(bytes: conversion.bytes, tokens: tokens)
+        shape.build()
+        let (kind, command) = shape.classify()
+        let literals = shape.lifted.map { lifted -> LiftedLiteral in
+            let start = conversion.originalOffset(lifted.start)
+            let end = conversion.originalOffset(lifted.end)
+            return LiftedLiteral(
+                text: String(decoding: original[start..<end], as: UTF8.self),
+                value: String(decoding: lifted.value, as: UTF8.self),
+                kind: lifted.kind,
+                position: start
+            )
+        }
+        return NormalizedQuery(
+            sql: sql,
+            style: style,
+            executableSQL: executableSQL,
+            canonical: String(decoding: shape.canonical, as: UTF8.self),
+            fingerprint: Fingerprint.fnv1a(shape.canonical),
+            kind: kind,
+            transactionCommand: command,
+            lexError: nil,
+            literals: literals,
+            parameterCount: shape.parameterCount,
+            slots: shape.slots
+        )
+    }
+
+    /// Text the normaliser could not lex runs plainly: its "shape" is the text itself and it never
+    /// matches anything.
+    static func unlexable(_ sql: String, style: PlaceholderStyle, executableSQL: String, error: String) -> NormalizedQuery {
+        NormalizedQuery(
+            sql: sql,
+            style: style,
+            executableSQL: executableSQL,
+            canonical: sql,
+            fingerprint: Fingerprint.fnv1a(Array(sql.utf8)),
+            kind: .unlexable,
+            transactionCommand: nil,
+            lexError: error,
+            literals: [],
+            parameterCount: 0,
+            slots: []
+        )
+    }
+}

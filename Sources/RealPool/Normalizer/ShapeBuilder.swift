@@ -1,0 +1,246 @@
+/// Builds a query's shape from its tokens: the canonical text, the slots, and the literals lifted
+/// into slots.
+///
+/// Which constants are lifted: decimal integers and decimals (with a directly preceding unary
+/// minus), and strings (`'...'`, `E'...'`, `U&'...'`, dollar-quoted), where they are values.
+/// Not lifted, so part of the shape:
+/// - `B'...'`, `X'...'`, `0x`/`0o`/`0b` integers and numbers written with `_` separators;
+/// - any constant inside an `ORDER BY`, `GROUP BY`, `PARTITION BY` or `DISTINCT ON` list, because a
+///   bare integer there is a column position (`ORDER BY 2`) and a bare string an error, while
+///   `ORDER BY $1` would sort by a constant;
+/// - type modifiers: constants inside `varchar(...)`, `numeric(...)` and the like, and inside the
+///   parentheses or brackets of any type name after `::` or `AS`;
+/// - a string right after a word that is not an operand-introducing keyword, a quoted identifier
+///   or `)`: that is typed-literal syntax (`DATE '2024-01-01'`, `INTERVAL '1 day'`,
+///   `pg_catalog.int4 '1'`, `varchar(3) 'x'`, `AT TIME ZONE 'UTC'`).
+/// A string followed by `::type` is lifted: `$1::type` reads the bound text with the same input
+/// function. `LIMIT` and `OFFSET` values are lifted: PostgreSQL accepts parameters there.
+struct ShapeBuilder {
+    let bytes: [UInt8]
+    let tokens: [SQLToken]
+    /// Tokens considered part of the statement: trailing `;` dropped.
+    let count: Int
+
+    var canonical: [UInt8] = []
+    var slots: [NormalizedQuery.Slot] = []
+    var lifted: [Lifted] = []
+    var parameterCount = 0
+
+    struct Lifted {
+        var start: Int
+        var end: Int
+        var value: [UInt8]
+        var kind: LiftedLiteral.Kind
+    }
+
+    /// Context of one parenthesis (or bracket) depth.
+    struct Frame {
+        /// Inside an ORDER BY / GROUP BY / PARTITION BY / DISTINCT ON list.
+        var list = false
+        /// Inside a type's modifier list.
+        var typeModifier = false
+    }
+
+    init(bytes: [UInt8], tokens: [SQLToken]) {
+        self.bytes = bytes
+        self.tokens = tokens
+        var count = tokens.count
+        while count > 0 && tokens[count - 1].kind == .punctuation && bytes[tokens[count - 1].start] == UInt8(ascii: ";") {
+            count -= 1
+        }
+        self.count = count
+    }
+
+    // MARK: Token tests
+
+    @inline(__always) func key(_ i: Int) -> WordKey? {
+        guard i >= 0 && i < count && tokens[i].kind == .word else { return nil }
+        return WordKey(bytes, tokens[i].start, tokens[i].end)
+    }
+
+    @inline(__always) func isPunctuation(_ i: Int, _ c: UInt8) -> Bool {
+        i >= 0 && i < count && tokens[i].kind == .punctuation && bytes[tokens[i].start] == c
+    }
+
+    @inline(__always) func isOperator(_ i: Int, _ text: StaticString) -> Bool {
+        guard i >= 0 && i < count && tokens[i].kind == .op else { return false }
+        let t = tokens[i]
+        guard t.end - t.start == text.utf8CodeUnitCount else { return false }
+        return text.withUTF8Buffer { buffer in
+            for p in 0..<buffer.count where bytes[t.start + p] != buffer[p] { return false }
+            return true
+        }
+    }
+
+    /// Whether a constant after token `i` is an operand: at the start, after an operator, `(`,
+    /// `,`, `[`, `;`, or an operand-introducing keyword.
+    func isOperandPosition(after i: Int) -> Bool {
+        guard i >= 0 else { return true }
+        let t = tokens[i]
+        switch t.kind {
+        case .op:
+            return !isOperator(i, "::")
+        case .punctuation:
+            let c = bytes[t.start]
+            return c == UInt8(ascii: "(") || c == UInt8(ascii: ",") || c == UInt8(ascii: "[") || c == UInt8(ascii: ";")
+        case .word:
+            guard t.number == 0, let k = key(i) else { return false }
+            return Keyword.valueContext.contains(k)
+        default:
+            return false
+        }
+    }
+
+    /// Whether the `(` or `[` at `i` opens a type-modifier list.
+    func opensTypeModifier(_ i: Int) -> Bool {
+        guard i >= 1 else { return false }
+        let isParenthesis = isPunctuation(i, UInt8(ascii: "("))
+        if tokens[i - 1].kind == .quotedIdentifier {
+            return isOperator(i - 2, "::")  // `::"varchar"(3)`
+        }
+        guard let name = key(i - 1), name != Keyword.materialized else { return false }
+        if isParenthesis && Keyword.typeWithModifiers.contains(name) { return true }
+        var j = i - 2
+        if isPunctuation(j, UInt8(ascii: ".")) { j -= 2 }  // `::schema.name(...)`
+        if isOperator(j, "::") { return true }  // `::vector(3)`, `::int[3]`
+        return isParenthesis && key(j) == Keyword.as  // `CAST(x AS vector(3))`
+    }
+
+    // MARK: Building
+
+    mutating func build() {
+        canonical.reserveCapacity(bytes.count)
+        var frames: [Frame] = [Frame()]
+        var i = 0
+        while i < count {
+            let t = tokens[i]
+            if !canonical.isEmpty { canonical.append(0x20) }
+            switch t.kind {
+            case .word:
+                if t.number == 1 {
+                    canonical.append(contentsOf: "nchar".utf8)
+                } else {
+                    for p in t.start..<t.end { canonical.append(SQLByte.lowercased(bytes[p])) }
+                    if let k = key(i) {
+                        if k == Keyword.by, let previous = key(i - 1),
+                           previous == Keyword.order || previous == Keyword.group || previous == Keyword.partition {
+                            frames[frames.count - 1].list = true
+                        } else if Keyword.listEnd.contains(k) {
+                            frames[frames.count - 1].list = false
+                        }
+                    }
+                }
+            case .quotedIdentifier:
+                if let decoded = t.decoded, bytes[t.start] != SQLByte.doubleQuote {
+                    // U&"..." is rendered as the plain quoted identifier it denotes.
+                    appendQuoted(decoded, quote: SQLByte.doubleQuote)
+                } else {
+                    canonical.append(contentsOf: bytes[t.start..<t.end])
+                }
+            case .string:
+                let frame = frames[frames.count - 1]
+                if !frame.list && !frame.typeModifier && isOperandPosition(after: i - 1) {
+                    lift(start: t.start, end: t.end, value: t.decoded ?? Array(bytes[t.valueStart..<t.valueEnd]), kind: .string)
+                } else {
+                    appendQuoted(t.decoded ?? Array(bytes[t.valueStart..<t.valueEnd]), quote: SQLByte.quote)
+                }
+            case .bitString, .hexString:
+                canonical.append(t.kind == .bitString ? UInt8(ascii: "b") : UInt8(ascii: "x"))
+                appendQuoted(t.decoded ?? Array(bytes[t.valueStart..<t.valueEnd]), quote: SQLByte.quote)
+            case .integer, .numeric:
+                let frame = frames[frames.count - 1]
+                if t.number == 0 && !frame.list && !frame.typeModifier {
+                    lift(start: t.start, end: t.end, value: Array(bytes[t.start..<t.end]), kind: t.kind == .integer ? .integer : .numeric)
+                } else {
+                    for p in t.start..<t.end { canonical.append(SQLByte.lowercased(bytes[p])) }
+                }
+            case .parameter:
+                parameterCount = max(parameterCount, t.number)
+                slots.append(.parameter(t.number))
+                appendSlotMarker()
+            case .op:
+                let frame = frames[frames.count - 1]
+                if isUnaryMinusOfLiftableNumber(i, frame: frame) {
+                    let number = tokens[i + 1]
+                    lift(start: t.start, end: number.end, value: Array(bytes[t.start..<number.end]),
+                         kind: number.kind == .integer ? .integer : .numeric)
+                    i += 2
+                    continue
+                }
+                if isOperator(i, "!=") {
+                    canonical.append(contentsOf: "<>".utf8)  // the same operator to the parser
+                } else {
+                    canonical.append(contentsOf: bytes[t.start..<t.end])
+                }
+            case .punctuation:
+                let c = bytes[t.start]
+                canonical.append(c)
+                switch c {
+                case UInt8(ascii: "("), UInt8(ascii: "["):
+                    let top = frames[frames.count - 1]
+                    var frame = Frame(list: top.list, typeModifier: top.typeModifier || opensTypeModifier(i))
+                    if c == UInt8(ascii: "("), key(i - 1) == Keyword.on, key(i - 2) == Keyword.distinct {
+                        frame.list = true
+                    }
+                    frames.append(frame)
+                case UInt8(ascii: ")"), UInt8(ascii: "]"):
+                    if frames.count > 1 { frames.removeLast() }
+                case UInt8(ascii: ";"):
+                    frames = [Frame()]
+                default:
+                    break
+                }
+            case .placeholder:
+                canonical.append(UInt8(ascii: "?"))
+            }
+            i += 1
+        }
+    }
+
+    /// A `-` directly followed by a liftable number is lifted with it when it is unary (in operand
+    /// position) and nothing binding tighter than unary minus (`::`, `[`, `.`, `(`) follows the
+    /// number, since `-1::text` is `-(1::text)`.
+    func isUnaryMinusOfLiftableNumber(_ i: Int, frame: Frame) -> Bool {
+        guard !frame.list && !frame.typeModifier, i + 1 < count, isOperator(i, "-") else { return false }
+        let number = tokens[i + 1]
+        guard number.kind == .integer || number.kind == .numeric, number.number == 0,
+              number.start == tokens[i].end, isOperandPosition(after: i - 1) else { return false }
+        if i + 2 < count {
+            if isOperator(i + 2, "::") || isPunctuation(i + 2, UInt8(ascii: "["))
+                || isPunctuation(i + 2, UInt8(ascii: ".")) || isPunctuation(i + 2, UInt8(ascii: "(")) {
+                return false
+            }
+        }
+        return true
+    }
+
+    mutating func lift(start: Int, end: Int, value: [UInt8], kind: LiftedLiteral.Kind) {
+        slots.append(.literal(lifted.count))
+        lifted.append(Lifted(start: start, end: end, value: value, kind: kind))
+        appendSlotMarker()
+    }
+
+    /// `$k` with k the slot's ordinal: placeholders and lifted literals look alike in the shape,
+    /// and `$k` can never be mistaken for a constant or an operator.
+    mutating func appendSlotMarker() {
+        canonical.append(SQLByte.dollar)
+        var k = slots.count
+        var digits: [UInt8] = []
+        repeat {
+            digits.append(UInt8(0x30 + k % 10))
+            k /= 10
+        } while k > 0
+        canonical.append(contentsOf: digits.reversed())
+    }
+
+    /// A constant kept in the shape, written in one canonical way (`'...'` with quotes doubled),
+    /// so that equal values written differently (`E'a'`, `'a'`, `$$a$$`) give one shape.
+    mutating func appendQuoted(_ value: [UInt8], quote: UInt8) {
+        canonical.append(quote)
+        for c in value {
+            canonical.append(c)
+            if c == quote { canonical.append(quote) }
+        }
+        canonical.append(quote)
+    }
+}

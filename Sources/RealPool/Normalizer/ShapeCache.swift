@@ -1,0 +1,56 @@
+import Synchronization
+
+/// A bounded, thread-safe cache from (exact text, placeholder style) to its `NormalizedQuery`, so
+/// that a text seen before costs one hash lookup. When full, the oldest entry is evicted (FIFO):
+/// cheap, and a workload's hot texts are re-inserted at once if they ever fall out.
+public final class ShapeCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let sql: String
+        let style: PlaceholderStyle
+    }
+
+    struct State: ~Copyable {
+        var entries: [Key: NormalizedQuery] = [:]
+        /// Insertion order, as a ring buffer of keys.
+        var order: [Key?]
+        var next = 0
+    }
+
+    public let capacity: Int
+    private let state: Mutex<State>
+
+    public init(capacity: Int = 4096) {
+        let capacity = max(1, capacity)
+        self.capacity = capacity
+        self.state = Mutex(State(order: [Key?](repeating: nil, count: capacity)))
+    }
+
+    /// The normalised form of `sql` under `style`, from the cache or computed and remembered.
+    public func normalize(_ sql: String, style: PlaceholderStyle) -> NormalizedQuery {
+        let key = Key(sql: sql, style: style)
+        if let hit = state.withLock({ $0.entries[key] }) { return hit }
+        // Normalise outside the lock: it is pure, and two threads racing on the same new text
+        // just compute the same value twice.
+        let query = Normalizer(style: style).normalize(sql)
+        state.withLock { state in
+            guard state.entries[key] == nil else { return }
+            if let evicted = state.order[state.next] { state.entries[evicted] = nil }
+            state.order[state.next] = key
+            state.next = (state.next + 1) % capacity
+            state.entries[key] = query
+        }
+        return query
+    }
+
+    /// The number of cached texts.
+    public var count: Int { state.withLock { $0.entries.count } }
+
+    /// Forgets every cached text.
+    public func removeAll() {
+        state.withLock { state in
+            state.entries.removeAll(keepingCapacity: true)
+            for i in state.order.indices { state.order[i] = nil }
+            state.next = 0
+        }
+    }
+}

@@ -1,0 +1,411 @@
+import Logging
+import Synchronization
+
+/// Runs the pool's ``PoolStateMachine`` for async and blocking callers alike.
+///
+/// Every decision is the state machine's; this type only carries out its actions: it opens,
+/// pings, resets and closes connections in tasks, runs timers as sleeping tasks, and wakes the
+/// waiter a connection was given to. The hot path (an idle connection is free) takes one lock,
+/// creates no task and does not suspend.
+final class ConnectionPool<Resource: PoolableConnection>: Sendable {
+    typealias ConnectionID = PoolStateMachine.ConnectionID
+    typealias RequestID = PoolStateMachine.RequestID
+    typealias Action = PoolStateMachine.Action
+
+    /// A connection handed to one caller, until it is released.
+    struct Lease: Sendable {
+        let connectionID: ConnectionID
+        let request: RequestID
+        let resource: Resource
+    }
+
+    enum WaiterSlot {
+        /// Registered, no continuation yet: the answer may arrive before the caller suspends.
+        case pending
+        case async(CheckedContinuation<Lease, any Error>)
+        case blocking(BlockingWaiter<Lease>)
+        /// The answer arrived before the caller was ready for it.
+        case resolved(Result<Lease, any Error>)
+    }
+
+    struct LeaseInfo: Sendable {
+        let connectionID: ConnectionID
+        let callSite: CallSite
+        let since: ContinuousClock.Instant
+    }
+
+    struct ResourceInfo {
+        var resource: Resource?
+        var connectTask: Task<Void, Never>?
+        var abortConnect = false
+        var createdAt: ContinuousClock.Instant
+    }
+
+    private enum Wake { case none, async(CheckedContinuation<Lease, any Error>), blocking(BlockingWaiter<Lease>), giveBack(Lease) }
+    private enum CloseStep { case gone, aborting, close(Resource), interrupt(Resource) }
+
+    struct State {
+        var machine: PoolStateMachine
+        var nextRequestID = 0
+        var waiters: [RequestID: WaiterSlot] = [:]
+        var callSites: [RequestID: CallSite] = [:]
+        var leases: [RequestID: LeaseInfo] = [:]
+        var resources: [ConnectionID: ResourceInfo] = [:]
+        var timers: [PoolStateMachine.Timer: Task<Void, Never>] = [:]
+        var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+        var shutdownCompleted = false
+        /// The most recent connect error, as the error itself (the state machine keeps its text).
+        var lastConnectError: (any Error)?
+    }
+
+    let name: String
+    let configuration: PoolConfiguration
+    let logger: Logger
+    private let origin = ContinuousClock.now
+    private let state: Mutex<State>
+    private let factory: @Sendable () async throws -> Resource
+
+    init(name: String, configuration: PoolConfiguration, logger: Logger, factory: @escaping @Sendable () async throws -> Resource) {
+        self.name = name
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "db.client.connection.pool.name"] = "\(name)"
+        self.logger = logger
+        self.factory = factory
+        self.state = Mutex(State(machine: PoolStateMachine(configuration: configuration)))
+        let actions = state.withLock { $0.machine.start(now: .origin) }
+        perform(actions)
+    }
+
+    var now: PoolStateMachine.Instant { PoolStateMachine.Instant(origin.duration(to: .now)) }
+
+    // MARK: leasing
+
+    /// Waits for a connection, suspending (never blocking) while none is free.
+    func lease(callSite: CallSite) async throws -> Lease {
+        let request = register(callSite)
+        if let ready = takeResolved(request) { return try ready.get() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
+                let ready = state.withLock { s -> Result<Lease, any Error>? in
+                    if case .resolved(let r)? = s.waiters[request] {
+                        s.waiters[request] = nil
+                        return r
+                    }
+                    s.waiters[request] = .async(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        } onCancel: {
+            let now = self.now
+            perform(state.withLock { $0.machine.requestCancelled(request, now: now) })
+        }
+    }
+
+    /// Waits for a connection on the calling thread. Never call from async code.
+    func leaseBlocking(callSite: CallSite) throws -> Lease {
+        let request = register(callSite)
+        if let ready = takeResolved(request) { return try ready.get() }
+        let waiter = BlockingWaiter<Lease>()
+        let ready = state.withLock { s -> Result<Lease, any Error>? in
+            if case .resolved(let r)? = s.waiters[request] {
+                s.waiters[request] = nil
+                return r
+            }
+            s.waiters[request] = .blocking(waiter)
+            return nil
+        }
+        if let ready { return try ready.get() }
+        return try waiter.wait().get()
+    }
+
+    private func register(_ callSite: CallSite) -> RequestID {
+        let now = self.now
+        let (request, actions) = state.withLock { s -> (RequestID, [Action]) in
+            let id = s.nextRequestID
+            s.nextRequestID += 1
+            s.waiters[id] = .pending
+            s.callSites[id] = callSite
+            return (id, s.machine.leaseRequested(id, now: now))
+        }
+        perform(actions)
+        return request
+    }
+
+    private func takeResolved(_ request: RequestID) -> Result<Lease, any Error>? {
+        state.withLock { s in
+            guard case .resolved(let r)? = s.waiters[request] else { return nil }
+            s.waiters[request] = nil
+            return r
+        }
+    }
+
+    /// Gives the connection back. `state` says whether it can be reused as it is.
+    func release(_ lease: Lease, state releaseState: PoolStateMachine.ReleaseState) {
+        let now = self.now
+        let (actions, orphaned) = state.withLock { s -> ([Action], Bool) in
+            s.leases[lease.request] = nil
+            s.callSites[lease.request] = nil
+            // a connection force-closed at the shutdown deadline is no longer the pool's
+            let orphaned = s.resources[lease.connectionID] == nil
+            return (s.machine.released(lease.connectionID, now: now, state: releaseState), orphaned)
+        }
+        if orphaned { lease.resource.close() }
+        perform(actions)
+    }
+
+    // MARK: shutdown and inspection
+
+    /// Stops handing out connections, fails waiters, closes idle connections and waits up to
+    /// `gracePeriod` for leased ones to come back; then closes whatever is left.
+    func shutdown(gracePeriod: Duration) async {
+        let now = self.now
+        let actions = state.withLock { $0.machine.shutdown(now: now, deadline: now + gracePeriod) }
+        perform(actions)
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if s.shutdownCompleted { return true }
+                s.shutdownWaiters.append(c)
+                return false
+            }
+            if done { c.resume() }
+        }
+    }
+
+    var statistics: PoolStatistics { state.withLock { $0.machine.statistics } }
+
+    struct ConnectionSnapshot: Sendable {
+        let id: ConnectionID
+        let resource: Resource?
+        let state: String
+        let lessee: CallSite?
+        let leasedFor: Duration?
+        let age: Duration
+    }
+
+    func snapshot() -> [ConnectionSnapshot] {
+        let nowClock = ContinuousClock.now
+        return state.withLock { s in
+            let leaseByConnection = Dictionary(s.leases.values.map { ($0.connectionID, $0) }, uniquingKeysWith: { a, _ in a })
+            return s.machine.connections.values.sorted { $0.id < $1.id }.map { record in
+                let info = s.resources[record.id]
+                let lease = leaseByConnection[record.id]
+                let stateName: String
+                switch record.state {
+                case .connecting: stateName = "connecting"
+                case .idle: stateName = "idle"
+                case .checking: stateName = "checking"
+                case .leased: stateName = "leased"
+                case .resetting: stateName = "resetting"
+                case .closing: stateName = "closing"
+                }
+                return ConnectionSnapshot(
+                    id: record.id, resource: info?.resource, state: stateName, lessee: lease?.callSite,
+                    leasedFor: lease.map { nowClock - $0.since }, age: info.map { nowClock - $0.createdAt } ?? .zero)
+            }
+        }
+    }
+
+    // MARK: carrying out actions
+
+    func perform(_ actions: [Action]) {
+        for action in actions { perform(action) }
+    }
+
+    private func perform(_ action: Action) {
+        switch action {
+        case .leaseConnection(let id, let request):
+            let resource = state.withLock { $0.resources[id]?.resource }
+            guard let resource, resource.isAlive() else {
+                logger.debug("idle connection found dead at lease; replacing it", metadata: ["pool.connection": "\(id)"])
+                let now = self.now
+                perform(state.withLock { $0.machine.connectionFoundBroken(id, now: now) })
+                return
+            }
+            let lease = Lease(connectionID: id, request: request, resource: resource)
+            let handedOver = state.withLock { s -> Bool in
+                guard let site = s.callSites[request] else { return false }
+                s.leases[request] = LeaseInfo(connectionID: id, callSite: site, since: .now)
+                return true
+            }
+            if handedOver {
+                resolve(request, .success(lease))
+            } else {
+                release(lease, state: .idle)
+            }
+
+        case .failRequest(let request, let reason):
+            let error: any Error
+            switch reason {
+            case .cancelled:
+                error = CancellationError()
+            case .timeout(let lastConnectError):
+                let cause = state.withLock { $0.lastConnectError }.map { "; the last connection attempt failed: \($0)" }
+                    ?? lastConnectError.map { "; the last connection attempt failed: \($0)" } ?? ""
+                error = PoolError(kind: .acquireTimeout, message: "no connection became free within the pool's acquireTimeout (\(configuration.acquireTimeout)); the pool has \(configuration.maxConnections) connections at most\(cause)")
+            case .tooManyWaiters:
+                error = PoolError(kind: .tooManyWaiters, message: "\(configuration.maxWaiters) callers are already waiting for a connection (maxWaiters); not queueing another")
+            case .shutdown:
+                error = PoolError(kind: .shutdown, message: "the pool is shut down")
+            }
+            state.withLock { _ = $0.callSites.removeValue(forKey: request) }
+            resolve(request, .failure(error))
+
+        case .createConnection(let id):
+            state.withLock { s in
+                s.resources[id] = ResourceInfo(createdAt: .now)
+                s.resources[id]!.connectTask = Task { await self.connect(id) }
+            }
+
+        case .pingConnection(let id):
+            guard let resource = state.withLock({ $0.resources[id]?.resource }) else { return }
+            Task {
+                let ok = await resource.ping()
+                let now = self.now
+                perform(state.withLock { ok ? $0.machine.pingSucceeded(id, now: now) : $0.machine.pingFailed(id, now: now) })
+            }
+
+        case .resetConnection(let id):
+            guard let resource = state.withLock({ $0.resources[id]?.resource }) else { return }
+            logger.warning("connection returned inside a transaction; rolling it back", metadata: ["pool.connection": "\(id)"])
+            Task {
+                let ok = await resource.reset()
+                let now = self.now
+                perform(state.withLock { ok ? $0.machine.resetSucceeded(id, now: now) : $0.machine.resetFailed(id, now: now) })
+            }
+
+        case .closeConnection(let id, let reason):
+            close(id, reason: reason)
+
+        case .scheduleTimer(let timer, let at):
+            let deadline = origin.advanced(by: at.sinceOrigin)
+            state.withLock { s in
+                s.timers[timer]?.cancel()
+                s.timers[timer] = Task {
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    if Task.isCancelled { return }
+                    self.fire(timer)
+                }
+            }
+
+        case .cancelTimer(let timer):
+            state.withLock { $0.timers.removeValue(forKey: timer) }?.cancel()
+
+        case .leakWarning(let id, let request, let heldFor):
+            let site = state.withLock { $0.leases[request]?.callSite }
+            logger.warning(
+                "a connection has been leased for \(heldFor), longer than leakDetectionThreshold; it is held at \(site?.description ?? "an unknown call site")",
+                metadata: ["pool.connection": "\(id)", "code.location": "\(site?.description ?? "?")"])
+
+        case .shutdownCompleted:
+            let (waiters, timers) = state.withLock { s -> ([CheckedContinuation<Void, Never>], [Task<Void, Never>]) in
+                s.shutdownCompleted = true
+                let w = s.shutdownWaiters
+                s.shutdownWaiters = []
+                let t = Array(s.timers.values)
+                s.timers = [:]
+                return (w, t)
+            }
+            timers.forEach { $0.cancel() }
+            waiters.forEach { $0.resume() }
+        }
+    }
+
+    private func fire(_ timer: PoolStateMachine.Timer) {
+        let now = self.now
+        perform(state.withLock { s -> [Action] in
+            s.timers[timer] = nil
+            return s.machine.timerFired(timer, now: now)
+        })
+    }
+
+    private func resolve(_ request: RequestID, _ result: Result<Lease, any Error>) {
+        let wake = state.withLock { s -> Wake in
+            switch s.waiters[request] {
+            case .pending?:
+                s.waiters[request] = .resolved(result)
+                return .none
+            case .async(let c)?:
+                s.waiters[request] = nil
+                return .async(c)
+            case .blocking(let b)?:
+                s.waiters[request] = nil
+                return .blocking(b)
+            case .resolved?, nil:
+                if case .success(let lease) = result { return .giveBack(lease) }
+                return .none
+            }
+        }
+        switch wake {
+        case .none: break
+        case .async(let c): c.resume(with: result)
+        case .blocking(let b): b.resume(result)
+        case .giveBack(let lease): release(lease, state: .idle)
+        }
+    }
+
+    private func connect(_ id: ConnectionID) async {
+        let outcome: Result<Resource, any Error>
+        do { outcome = .success(try await factory()) } catch { outcome = .failure(error) }
+        let now = self.now
+        let lifetime = configuration.jitteredLifetime(random: Double.random(in: 0..<1))
+        var closeNow: Resource?
+        let actions = state.withLock { s -> [Action] in
+            s.resources[id]?.connectTask = nil
+            if s.resources[id]?.abortConnect ?? true {
+                // the state machine asked to close it while it was being opened
+                if case .success(let r) = outcome { closeNow = r }
+                s.resources[id] = nil
+                return s.machine.connectionClosed(id, now: now)
+            }
+            switch outcome {
+            case .success(let r):
+                s.resources[id]?.resource = r
+                s.resources[id]?.createdAt = .now
+                s.lastConnectError = nil
+                return s.machine.connectSucceeded(id, now: now, lifetime: lifetime)
+            case .failure(let e):
+                s.resources[id] = nil
+                s.lastConnectError = e
+                return s.machine.connectFailed(id, error: "\(e)", now: now, random: Double.random(in: 0..<1))
+            }
+        }
+        if case .failure(let e) = outcome {
+            logger.warning("cannot open a connection: \(e)")
+        }
+        closeNow?.close()
+        perform(actions)
+    }
+
+    private func close(_ id: ConnectionID, reason: PoolStateMachine.CloseReason) {
+        let step = state.withLock { s -> CloseStep in
+            guard let info = s.resources[id] else { return .gone }
+            if info.resource == nil {
+                s.resources[id]?.abortConnect = true
+                info.connectTask?.cancel()
+                return .aborting
+            }
+            s.resources[id] = nil
+            if reason == .shutdownForced, s.leases.values.contains(where: { $0.connectionID == id }) {
+                return .interrupt(info.resource!)
+            }
+            return .close(info.resource!)
+        }
+        switch step {
+        case .aborting:
+            return  // `connect` reports connectionClosed when the attempt ends
+        case .gone:
+            break
+        case .close(let r):
+            logger.debug("closing a connection", metadata: ["pool.connection": "\(id)", "reason": "\(reason)"])
+            r.close()
+        case .interrupt(let r):
+            // still in use: stop its statement; the lessee's release closes it
+            logger.warning("shutdown deadline passed with a connection still leased; cancelling its statement", metadata: ["pool.connection": "\(id)"])
+            r.interrupt()
+        }
+        let now = self.now
+        perform(state.withLock { $0.machine.connectionClosed(id, now: now) })
+    }
+}

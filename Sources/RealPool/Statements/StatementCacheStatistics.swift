@@ -1,0 +1,43 @@
+/// Counters of one connection's statement cache. Add them up (`+`) for a pool-wide figure.
+public struct StatementCacheStatistics: Sendable, Hashable {
+    /// Executions of a statement the connection had already prepared.
+    public var hits = 0
+    /// Statements prepared (`Parse` sent for a named statement), re-preparations included.
+    public var misses = 0
+    /// Re-preparations after the server no longer had the statement (SQLSTATE 26000).
+    public var repreparesMissing = 0
+    /// Re-preparations after DDL invalidated the plan (0A000 from `RevalidateCachedQuery`).
+    public var repreparesPlanChanged = 0
+    /// Prepares that found the name taken on the server (42P05), adopted or replaced.
+    public var repreparesNameExists = 0
+    /// Entries pushed out of the cache by its bounds.
+    public var evictions = 0
+    /// `DEALLOCATE`s that the server confirmed.
+    public var deallocations = 0
+    /// Matching queries run plainly because a lifted literal or a typed parameter did not suit the
+    /// prepared statement's parameter type.
+    public var typeMismatchFallbacks = 0
+    /// Statements run plainly (no target, or a fallback).
+    public var plainExecutions = 0
+    /// Requests (pipelines, each one round trip) sent for statements.
+    public var roundTrips = 0
+
+    public init() {}
+
+    public var reprepares: Int { repreparesMissing + repreparesPlanChanged + repreparesNameExists }
+
+    public static func + (a: Self, b: Self) -> Self {
+        var s = a
+        s.hits += b.hits
+        s.misses += b.misses
+        s.repreparesMissing += b.repreparesMissing
+        s.repreparesPlanChanged += b.repreparesPlanChanged
+        s.repreparesNameExists += b.repreparesNameExists
+        s.evictions += b.evictions
+        s.deallocations += b.deallocations
+        s.typeMismatchFallbacks += b.typeMismatchFallbacks
+        s.plainExecutions += b.plainExecutions
+        s.roundTrips += b.roundTrips
+        return s
+    }
+}

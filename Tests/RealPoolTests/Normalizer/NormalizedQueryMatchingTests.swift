@@ -1,0 +1,73 @@
+import Testing
+@testable import RealPool
+
+@Suite struct NormalizedQueryMatchingTests {
+    let normalizer = Normalizer()
+
+    @Test func issueExample() throws {
+        let target = normalizer.normalize("SELECT * FROM users WHERE status = 'active' AND id = $1")
+        let query = normalizer.normalize("select * from users where STATUS='active' and id=42")
+        let parameters = try #require(query.match(against: target))
+        #expect(parameters.count == 1)
+        guard case .literal(let literal) = parameters[0] else {
+            Issue.record("expected a literal, got \(parameters[0])")
+            return
+        }
+        #expect(literal.value == "42")
+        #expect(literal.kind == .integer)
+        #expect(literal.naturalTypeOID == 23)
+        #expect(normalizer.normalize("select * from users where status = 'gone' AND id = 42").match(against: target) == nil)
+    }
+
+    @Test func queryParametersAreRenumberedToTheTarget() {
+        let target = normalizer.normalize("select * from t where a = $1 and b = $2 and c = $1")
+        let query = normalizer.normalize("select * from t where a = $2 and b = 'x' and c = $2")
+        let parameters = query.match(against: target)
+        #expect(parameters?.count == 2)
+        #expect(parameters?.first == .queryParameter(2))
+        if case .literal(let literal)? = parameters?.last {
+            #expect(literal.value == "x")
+        } else {
+            Issue.record("expected a literal for $2")
+        }
+        #expect(normalizer.normalize("select * from t where a = $1 and b = 'x' and c = $2").match(against: target) == nil)
+    }
+
+    @Test func nonPreparableNeverMatches() {
+        let target = normalizer.normalize("set search_path to x")
+        #expect(normalizer.normalize("set search_path to x").match(against: target) == nil)
+        let multi = normalizer.normalize("select 1; select 2")
+        #expect(multi.match(against: multi) == nil)
+    }
+
+    @Test func everyTargetParameterGetsASource() {
+        let target = normalizer.normalize("select * from t where a = $1 and b = $3")
+        #expect(target.parameterCount == 3)
+        #expect(normalizer.normalize("select * from t where a = 1 and b = 2").match(against: target) == nil)
+    }
+}
+
+@Suite struct LiftedLiteralTypingTests {
+    func literal(_ value: String, _ kind: LiftedLiteral.Kind) -> LiftedLiteral {
+        LiftedLiteral(text: value, value: value, kind: kind, position: 0)
+    }
+
+    @Test func naturalTypes() {
+        #expect(literal("42", .integer).naturalTypeOID == 23)
+        #expect(literal("-2147483647", .integer).naturalTypeOID == 23)
+        #expect(literal("2147483648", .integer).naturalTypeOID == 20)
+        #expect(literal("-2147483648", .integer).naturalTypeOID == 20)
+        #expect(literal("-9223372036854775808", .integer).naturalTypeOID == 20)
+        #expect(literal("9223372036854775808", .integer).naturalTypeOID == 1700)
+        #expect(literal("1.5", .numeric).naturalTypeOID == 1700)
+        #expect(literal("x", .string).naturalTypeOID == 705)
+    }
+
+    @Test func bindingCompatibility() {
+        #expect(literal("42", .integer).canBind(toParameterOfType: 23))
+        #expect(!literal("42", .integer).canBind(toParameterOfType: 20))
+        #expect(!literal("1.5", .numeric).canBind(toParameterOfType: 23))
+        #expect(literal("abc", .string).canBind(toParameterOfType: 25))
+        #expect(literal("2024-01-01", .string).canBind(toParameterOfType: 1082))
+    }
+}
