@@ -1,6 +1,7 @@
 // Normaliser micro-benchmark: full normalisation (placeholder conversion, lexing, shape, literal
 // lifting, classification, fingerprint) of a ~1 KB query, and a ShapeCache hit for the same text.
 // Build in release: `swift build -c release` and run the `NormalizerBenchmark` executable.
+import Foundation
 import RealPool
 
 /// A realistic ~1 KB query: joins, literals of every kind, comments, an IN list, ORDER BY / LIMIT.

@@ -27,6 +27,8 @@ public struct NormalizedQuery: Sendable {
     /// What fills each slot of `canonical`, in order: the query's own parameter or a literal
     /// (an index into `literals`).
     let slots: [Slot]
+    /// Byte ranges of the lifted literals in `executableSQL`, parallel to `literals`.
+    let literalRanges: [Range<Int>]
 
     enum Slot: Sendable, Hashable {
         case parameter(Int)

@@ -35,7 +35,8 @@ public struct Normalizer: Sendable {
             let end = conversion.originalOffset(lifted.end)
             return LiftedLiteral(
                 text: String(decoding: original[start..<end], as: UTF8.self),
-                value: String(decoding: lifted.value, as: UTF8.self),
+                value: lifted.decoded.map { String(decoding: $0, as: UTF8.self) }
+                    ?? String(decoding: conversion.bytes[lifted.valueStart..<lifted.valueEnd], as: UTF8.self),
                 kind: lifted.kind,
                 position: start
             )
@@ -51,7 +52,8 @@ public struct Normalizer: Sendable {
             lexError: nil,
             literals: literals,
             parameterCount: shape.parameterCount,
-            slots: shape.slots
+            slots: shape.slots,
+            literalRanges: shape.lifted.map { $0.start..<$0.end }
         )
     }
 
@@ -69,7 +71,8 @@ public struct Normalizer: Sendable {
             lexError: error,
             literals: [],
             parameterCount: 0,
-            slots: []
+            slots: [],
+            literalRanges: []
         )
     }
 }

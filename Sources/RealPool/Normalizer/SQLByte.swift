@@ -15,9 +15,11 @@ enum SQLByte {
     static let newline = UInt8(ascii: "\n")
     static let carriageReturn = UInt8(ascii: "\r")
 
-    /// `space` in scan.l: `[ \t\n\r\f\v]`.
+    /// `space` in scan.l, without `\v`: PostgreSQL 16 added the vertical tab to `space`, older
+    /// servers reject it, so the lexer treats it as an error (the query runs plainly) rather than
+    /// guess which server it talks to.
     @inline(__always) static func isSpace(_ c: UInt8) -> Bool {
-        c == 0x20 || (c >= 0x09 && c <= 0x0D)
+        c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D
     }
 
     /// `horiz_space` in scan.l: `[ \t\f]`.

@@ -38,7 +38,7 @@ struct SQLLexer {
             let c = bytes[index]
             let next = byte(at: index + 1)
             switch c {
-            case 0x20, 0x09...0x0D:
+            case 0x20, 0x09, 0x0A, 0x0C, 0x0D:  // not \v: see SQLByte.isSpace
                 index += 1
             case SQLByte.minus where next == SQLByte.minus:
                 index = skipLineComment(from: index)

@@ -124,7 +124,10 @@ extension ShapeBuilder {
         switch t.kind {
         case .word:
             let length = t.end - t.start
-            guard length >= 10 else { return false }
+            // Cheap filter first: every name is 10+ bytes and starts with `p` or `s`.
+            guard length >= 10, bytes[t.start] | 0x20 == UInt8(ascii: "p") || bytes[t.start] | 0x20 == UInt8(ascii: "s") else {
+                return false
+            }
             return Self.sessionFunctions.contains { name in
                 name.count == length && name.indices.allSatisfy { SQLByte.lowercased(bytes[t.start + $0]) == name[$0] }
             }

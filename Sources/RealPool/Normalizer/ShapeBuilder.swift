@@ -29,7 +29,11 @@ struct ShapeBuilder {
     struct Lifted {
         var start: Int
         var end: Int
-        var value: [UInt8]
+        /// The value is `decoded` when set, else the source bytes `valueStart..<valueEnd`
+        /// (no copy for the common literal without escapes).
+        var decoded: [UInt8]?
+        var valueStart: Int
+        var valueEnd: Int
         var kind: LiftedLiteral.Kind
     }
 
@@ -85,7 +89,7 @@ struct ShapeBuilder {
             return c == UInt8(ascii: "(") || c == UInt8(ascii: ",") || c == UInt8(ascii: "[") || c == UInt8(ascii: ";")
         case .word:
             guard t.number == 0, let k = key(i) else { return false }
-            return Keyword.valueContext.contains(k)
+            return Keyword.valueContext(k)
         default:
             return false
         }
@@ -99,7 +103,7 @@ struct ShapeBuilder {
             return isOperator(i - 2, "::")  // `::"varchar"(3)`
         }
         guard let name = key(i - 1), name != Keyword.materialized else { return false }
-        if isParenthesis && Keyword.typeWithModifiers.contains(name) { return true }
+        if isParenthesis && Keyword.typeWithModifiers(name) { return true }
         var j = i - 2
         if isPunctuation(j, UInt8(ascii: ".")) { j -= 2 }  // `::schema.name(...)`
         if isOperator(j, "::") { return true }  // `::vector(3)`, `::int[3]`
@@ -125,7 +129,7 @@ struct ShapeBuilder {
                         if k == Keyword.by, let previous = key(i - 1),
                            previous == Keyword.order || previous == Keyword.group || previous == Keyword.partition {
                             frames[frames.count - 1].list = true
-                        } else if Keyword.listEnd.contains(k) {
+                        } else if Keyword.listEnd(k) {
                             frames[frames.count - 1].list = false
                         }
                     }
@@ -140,7 +144,7 @@ struct ShapeBuilder {
             case .string:
                 let frame = frames[frames.count - 1]
                 if !frame.list && !frame.typeModifier && isOperandPosition(after: i - 1) {
-                    lift(start: t.start, end: t.end, value: t.decoded ?? Array(bytes[t.valueStart..<t.valueEnd]), kind: .string)
+                    lift(start: t.start, end: t.end, decoded: t.decoded, valueStart: t.valueStart, valueEnd: t.valueEnd, kind: .string)
                 } else {
                     appendQuoted(t.decoded ?? Array(bytes[t.valueStart..<t.valueEnd]), quote: SQLByte.quote)
                 }
@@ -150,7 +154,8 @@ struct ShapeBuilder {
             case .integer, .numeric:
                 let frame = frames[frames.count - 1]
                 if t.number == 0 && !frame.list && !frame.typeModifier {
-                    lift(start: t.start, end: t.end, value: Array(bytes[t.start..<t.end]), kind: t.kind == .integer ? .integer : .numeric)
+                    lift(start: t.start, end: t.end, decoded: nil, valueStart: t.start, valueEnd: t.end,
+                         kind: t.kind == .integer ? .integer : .numeric)
                 } else {
                     for p in t.start..<t.end { canonical.append(SQLByte.lowercased(bytes[p])) }
                 }
@@ -162,7 +167,7 @@ struct ShapeBuilder {
                 let frame = frames[frames.count - 1]
                 if isUnaryMinusOfLiftableNumber(i, frame: frame) {
                     let number = tokens[i + 1]
-                    lift(start: t.start, end: number.end, value: Array(bytes[t.start..<number.end]),
+                    lift(start: t.start, end: number.end, decoded: nil, valueStart: t.start, valueEnd: number.end,
                          kind: number.kind == .integer ? .integer : .numeric)
                     i += 2
                     continue
@@ -214,9 +219,9 @@ struct ShapeBuilder {
         return true
     }
 
-    mutating func lift(start: Int, end: Int, value: [UInt8], kind: LiftedLiteral.Kind) {
+    mutating func lift(start: Int, end: Int, decoded: [UInt8]?, valueStart: Int, valueEnd: Int, kind: LiftedLiteral.Kind) {
         slots.append(.literal(lifted.count))
-        lifted.append(Lifted(start: start, end: end, value: value, kind: kind))
+        lifted.append(Lifted(start: start, end: end, decoded: decoded, valueStart: valueStart, valueEnd: valueEnd, kind: kind))
         appendSlotMarker()
     }
 
@@ -224,13 +229,13 @@ struct ShapeBuilder {
     /// and `$k` can never be mistaken for a constant or an operator.
     mutating func appendSlotMarker() {
         canonical.append(SQLByte.dollar)
-        var k = slots.count
-        var digits: [UInt8] = []
-        repeat {
-            digits.append(UInt8(0x30 + k % 10))
-            k /= 10
-        } while k > 0
-        canonical.append(contentsOf: digits.reversed())
+        let k = slots.count
+        var divisor = 1
+        while divisor * 10 <= k { divisor *= 10 }
+        while divisor > 0 {
+            canonical.append(UInt8(0x30 + (k / divisor) % 10))
+            divisor /= 10
+        }
     }
 
     /// A constant kept in the shape, written in one canonical way (`'...'` with quotes doubled),

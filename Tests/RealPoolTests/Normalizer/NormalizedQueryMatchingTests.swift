@@ -71,3 +71,33 @@ import Testing
         #expect(literal("2024-01-01", .string).canBind(toParameterOfType: 1082))
     }
 }
+
+@Suite struct ParameterizedSQLTests {
+    @Test func example() {
+        let q = Normalizer().normalize("select * from t where a = $1 and b = 'x' and c = -5")
+        #expect(q.parameterizedSQL == "select * from t where a = $1 and b = $2 and c = $3")
+        #expect(Normalizer().normalize("select 'a'as x").parameterizedSQL == "select $1 as x")
+        let question = Normalizer(style: .question).normalize("select ?, 'x'")
+        #expect(question.parameterizedSQL == "select $1, $2")
+    }
+
+    /// Every lexable, preparable corpus query turned into a target keeps its shape and matches it
+    /// with its own parameters followed by its literals.
+    @Test func corpusQueriesMatchTheirParameterizedForm() {
+        var checked = 0
+        for c in NormalizerFixtures.corpus.cases {
+            let q = Normalizer(style: NormalizerFixtures.style(c.style)).normalize(c.sql)
+            guard q.isPreparable, Set(1...max(q.parameterCount, 1)).isSubset(of: Set(q.slots.compactMap {
+                if case .parameter(let n) = $0 { return n } else { return nil }
+            })) || q.parameterCount == 0 else { continue }
+            let target = Normalizer().normalize(q.parameterizedSQL)
+            #expect(target.canonical == q.canonical, "\(c.sql.debugDescription) -> \(q.parameterizedSQL.debugDescription)")
+            #expect(target.literals.isEmpty, "\(q.parameterizedSQL.debugDescription)")
+            let expected = (1...max(q.parameterCount, 1)).prefix(q.parameterCount).map { ParameterSource.queryParameter($0) }
+                + q.literals.map { ParameterSource.literal($0) }
+            #expect(q.match(against: target) == expected, "\(c.sql.debugDescription)")
+            checked += 1
+        }
+        #expect(checked > 100)
+    }
+}

@@ -43,7 +43,8 @@ enum NormalizerFixtures {
     }()
 
     static func packageRoot(from file: String = #filePath) -> URL {
-        var directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        // Symlinks resolved, so a scratch package that links this folder still finds the fixtures.
+        var directory = URL(fileURLWithPath: file).resolvingSymlinksInPath().deletingLastPathComponent()
         while directory.path != "/" {
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path),
                FileManager.default.fileExists(atPath: directory.appendingPathComponent("Fixtures/normalizer").path) {
@@ -51,8 +52,7 @@ enum NormalizerFixtures {
             }
             directory = directory.deletingLastPathComponent()
         }
-        // The scratch package symlinks this folder; fall back to the main checkout.
-        return URL(fileURLWithPath: "/work/main")
+        fatalError("no directory with Package.swift and Fixtures/normalizer above \(file)")
     }
 
     static func style(_ name: String?) -> PlaceholderStyle {

@@ -1,0 +1,110 @@
+import EmbeddedPostgres
+import Foundation
+import RealPool
+
+// Side-by-side measurements on one server in one run; ratios, not absolute numbers, are what
+// this shared, noisy 2-core machine can report honestly.
+
+let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "5") ?? 5
+let server = try EmbeddedPostgres.start()
+defer { server.stop() }
+let dsn = server.connectionString
+
+func setup() throws {
+    let c = try Connection.connect(ConnectionConfiguration(dsn))
+    defer { c.close() }
+    _ = try c.simpleQuery("""
+        DROP TABLE IF EXISTS bench_accounts;
+        CREATE TABLE bench_accounts (id int PRIMARY KEY, balance int NOT NULL, filler text NOT NULL);
+        INSERT INTO bench_accounts SELECT g, g % 1000, repeat('x', 80) FROM generate_series(1, 100000) g;
+        VACUUM ANALYZE bench_accounts;
+        """)
+}
+
+/// Prepared primary-key lookups on one connection, blocking path (what pgbench does).
+func connectionPreparedBlocking() throws -> Double {
+    let c = try Connection.connect(ConnectionConfiguration(dsn))
+    defer { c.close() }
+    try c.prepare(name: "pk", sql: "SELECT balance FROM bench_accounts WHERE id = $1")
+    var rng = SystemRandomNumberGenerator()
+    let end = Date().addingTimeInterval(seconds)
+    var n = 0
+    while Date() < end {
+        for _ in 0..<100 {
+            _ = try c.executePrepared(name: "pk", [Int.random(in: 1...100000, using: &rng)])
+        }
+        n += 100
+    }
+    return Double(n) / seconds
+}
+
+/// The same on the async path (epoll poller, no parked thread).
+func connectionPreparedAsync() async throws -> Double {
+    let c = try await Connection.connect(ConnectionConfiguration(dsn))
+    defer { c.close() }
+    try await c.prepare(name: "pk", sql: "SELECT balance FROM bench_accounts WHERE id = $1")
+    let end = Date().addingTimeInterval(seconds)
+    var n = 0
+    while Date() < end {
+        for _ in 0..<100 {
+            _ = try await c.executePrepared(name: "pk", [Int.random(in: 1...100000)])
+        }
+        n += 100
+    }
+    return Double(n) / seconds
+}
+
+/// pgbench -M prepared -c 1 with the same SQL against the same server.
+func pgbench(mode: String) throws -> Double {
+    let script = NSTemporaryDirectory() + "/realpool-bench-\(getpid()).sql"
+    try "\\set id random(1, 100000)\nSELECT balance FROM bench_accounts WHERE id = :id;\n".write(toFile: script, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: script) }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["pgbench", "-n", "-M", mode, "-c", "1", "-T", String(Int(seconds)), "-f", script,
+                   "-h", server.socketDirectory, "-p", String(server.port), "-U", server.user, "postgres"]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+          let tps = Double(line.dropFirst(6).split(separator: " ").first ?? "") else {
+        throw NSError(domain: "pgbench", code: 1, userInfo: [NSLocalizedDescriptionKey: "pgbench printed no tps: \(text)"])
+    }
+    return tps
+}
+
+/// Normaliser cost: a 1 KB query lexed and fingerprinted, and a cached lookup.
+func normaliser() -> (uncachedMicros: Double, cachedMicros: Double) {
+    var sql = "SELECT u.id, u.name, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE u.status = 'active' AND o.created_at > $1"
+    while sql.utf8.count < 1000 { sql += " AND o.note <> 'filler text number \(sql.utf8.count)' /* comment */" }
+    let n = Normalizer()
+    let iterations = 20_000
+    var start = Date()
+    var sink = 0
+    for _ in 0..<iterations { sink &+= Int(truncatingIfNeeded: n.normalize(sql).fingerprint) }
+    let uncached = Date().timeIntervalSince(start) / Double(iterations) * 1e6
+    let cache = ShapeCache()
+    _ = cache.normalize(sql, style: .dollar)
+    start = Date()
+    for _ in 0..<(iterations * 10) { sink &+= cache.normalize(sql, style: .dollar).parameterCount }
+    let cached = Date().timeIntervalSince(start) / Double(iterations * 10) * 1e6
+    if sink == 42 { print("") }
+    return (uncached, cached)
+}
+
+try setup()
+print("RealPool benchmarks, \(Int(seconds)) s per measurement, embedded PostgreSQL \(server.port)")
+let norm = normaliser()
+print(String(format: "normaliser: 1 KB query lex+fingerprint %.2f µs (target < 20), cached lookup %.3f µs (target < 1)", norm.uncachedMicros, norm.cachedMicros))
+let pgPrepared = try pgbench(mode: "prepared")
+let blocking = try connectionPreparedBlocking()
+let asyncRate = try await connectionPreparedAsync()
+let pgPrepared2 = try pgbench(mode: "prepared")
+let reference = (pgPrepared + pgPrepared2) / 2
+print(String(format: "pgbench -M prepared -c 1 (mean of before/after): %.0f tps (%.0f, %.0f)", reference, pgPrepared, pgPrepared2))
+print(String(format: "Connection prepared PK lookup, blocking: %.0f/s = %.1f%% of pgbench (target ≥ 95%%)", blocking, blocking / reference * 100))
+print(String(format: "Connection prepared PK lookup, async:    %.0f/s = %.1f%% of pgbench", asyncRate, asyncRate / reference * 100))

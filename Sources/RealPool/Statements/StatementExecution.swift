@@ -1,0 +1,342 @@
+/// The decisions for running one statement on one connection, as a state machine with no I/O.
+///
+/// `start` and `handle` return what to send next (one pipeline: one round trip) or the outcome;
+/// `StatementRunner` performs the sends, async or blocking, so both paths share every decision.
+/// The machine reads and updates the connection's `StatementCache` and the shared registry's
+/// knowledge; it never waits, and it knows nothing about leasing (see `StatementCache` on
+/// multiplexing).
+///
+/// Rules it keeps (DESIGN.md, "Rewriting never changes meaning" and "Recover only when it is safe"):
+/// - a statement that may have executed is never sent again: retries happen only after outcomes
+///   that prove the caller's statement did not run (a failed Parse, 26000 or 0A000 at Bind, a step
+///   skipped because an earlier step of the same pipeline failed);
+/// - re-preparing and retrying happen only when no explicit transaction was open before the first
+///   send, since inside one the error has already aborted the transaction.
+struct StatementExecution {
+    enum Next {
+        /// Send these steps as one pipeline and pass the outcomes to `handle`.
+        case send([PipelineStep])
+        case finished(QueryResult)
+        case failed(PostgresError)
+    }
+
+    enum Phase {
+        /// The caller's statement, unchanged (`executableSQL` and its own parameters).
+        case plain
+        /// Execute a statement this connection has prepared; `counted` once counted as a miss.
+        case executePrepared(StatementCache.Entry, isHit: Bool)
+        /// Prepare and describe the target; with `execute`, also execute it in the same pipeline
+        /// (no type check needed), otherwise decide after reading the description.
+        case prepare(execute: Bool)
+        /// Prepare said 42P05: read the server's text for the name.
+        case lookUpExisting
+        /// The server's statement has the target's text: describe it to adopt it.
+        case describeExisting
+    }
+
+    let query: NormalizedQuery
+    let parameters: [PostgresBind]
+    let match: TargetMatch?
+    let registry: PrepareTargetRegistry
+    let cache: StatementCache
+    /// No explicit transaction was open before the first send (`transactionStatus == .idle`).
+    let startedIdle: Bool
+    let startStatus: TransactionStatus
+
+    private(set) var phase: Phase = .plain
+    /// DEALLOCATEs at the front of the request in flight.
+    private var sentDeallocations: [String] = []
+    /// Cleared after a piggy-backed DEALLOCATE failed, so one bad name costs one extra trip only.
+    private var mayDeallocate = true
+    private var healed = false
+    private var lookedUp = false
+    private var sends = 0
+
+    /// Requests one statement may need at most: deallocation retry, 42P05 look-up and adoption,
+    /// one heal, describe-then-execute. Beyond that something is wrong; stop rather than loop.
+    static let maxSends = 8
+
+    init(query: NormalizedQuery, parameters: [PostgresBind], match: TargetMatch?, registry: PrepareTargetRegistry,
+         cache: StatementCache, transactionStatus: TransactionStatus) {
+        self.query = query
+        self.parameters = parameters
+        self.match = match
+        self.registry = registry
+        self.cache = cache
+        self.startStatus = transactionStatus
+        self.startedIdle = transactionStatus == .idle
+    }
+
+    // MARK: driving
+
+    mutating func start() -> Next {
+        phase = decide(transactionStatus: startStatus)
+        return send(transactionStatus: startStatus)
+    }
+
+    /// Takes the outcomes of the request `start` or the previous `handle` asked for.
+    mutating func handle(_ outcomes: [Result<QueryResult, PostgresError>], transactionStatus: TransactionStatus) -> Next {
+        // Piggy-backed deallocations first. A failure there (the server no longer had the name)
+        // made the server skip the caller's steps, so they certainly did not run: send them again.
+        var deallocationFailed = false
+        for (i, name) in sentDeallocations.enumerated() where i < outcomes.count {
+            switch outcomes[i] {
+            case .success: cache.didDeallocate(name)
+            case .failure(let e) where e.kind == .pipelineAborted: break  // still pending
+            case .failure:
+                cache.forgetPending(name)
+                deallocationFailed = true
+            }
+        }
+        let main = Array(outcomes.dropFirst(sentDeallocations.count))
+        sentDeallocations = []
+        if deallocationFailed {
+            // The rest of the pending names go with a later statement. A fresh decision only for
+            // a prepare: it may have counted on a stale name being deallocated first.
+            mayDeallocate = false
+            if case .prepare = phase { phase = decide(transactionStatus: transactionStatus) }
+            return send(transactionStatus: transactionStatus)
+        }
+        guard !main.isEmpty else { return .failed(PostgresError(.misuse, "the statement layer received no result for its request")) }
+
+        switch phase {
+        case .plain:
+            return finishPlain(main[0])
+        case .executePrepared(let entry, let isHit):
+            return handleExecute(main[0], entry: entry, isHit: isHit, transactionStatus: transactionStatus)
+        case .prepare(let execute):
+            return handlePrepare(main, execute: execute, transactionStatus: transactionStatus)
+        case .lookUpExisting:
+            return handleLookUp(main[0], transactionStatus: transactionStatus)
+        case .describeExisting:
+            return handleDescribeExisting(main[0], transactionStatus: transactionStatus)
+        }
+    }
+
+    // MARK: deciding
+
+    /// What to send for the caller's statement given the cache, the registry and the transaction
+    /// status now.
+    func decide(transactionStatus: TransactionStatus) -> Phase {
+        // In a failed transaction every statement fails with 25P02 either way; plain gives exactly
+        // the plain error. `.active`/`.unknown` mean the connection is not usable as expected.
+        guard let match, transactionStatus == .idle || transactionStatus == .inTransaction else { return .plain }
+        guard Self.parametersFit(match, parameters: parameters, query: query) else { return .plain }
+        let target = match.target
+        guard cache.canHold(sqlBytes: target.sql.utf8.count) else { return .plain }
+
+        if let entry = cache.get(target.name) ?? cache.reclaim(target.name) {
+            guard Self.bindable(match, parameters: parameters, types: entry.parameterTypes) else {
+                cache.statistics.typeMismatchFallbacks += 1
+                return .plain
+            }
+            return .executePrepared(entry, isHit: true)
+        }
+        // A stale statement of that name must be deallocated first, which happens only while idle.
+        if cache.isPendingStale(target.name), !mayFlush(transactionStatus) { return .plain }
+
+        let knowledge = registry.knowledge(of: target.name)
+        let parseMayDiffer = Self.parseMayDiffer(match, parameters: parameters)
+        if parseMayDiffer {
+            // The target's text parses differently from the caller's (a literal became a
+            // parameter, or the caller's parameter types are not given to Parse), so the target
+            // might fail to prepare where the plain query succeeds. Do not try again after such a
+            // failure, and never risk it inside a transaction, where a failed Parse would abort the
+            // caller's transaction: there use only targets known to prepare.
+            if knowledge.lastPrepareFailed { return .plain }
+            if transactionStatus == .inTransaction, !knowledge.isVerified { return .plain }
+        }
+        if Self.needsTypeCheck(match, parameters: parameters) {
+            // Another connection already learned the types: skip preparing what cannot be used.
+            if let types = knowledge.parameterTypes, !Self.bindable(match, parameters: parameters, types: types) {
+                return .plain
+            }
+            return .prepare(execute: false)
+        }
+        return .prepare(execute: true)
+    }
+
+    /// Piggy-backed `DEALLOCATE`s are sent only while no transaction is open: one that fails (the
+    /// statement was removed behind the cache's back) aborts the rest of its pipeline, which
+    /// outside a transaction is only our own request, retried without it, but inside one would
+    /// abort the caller's transaction.
+    func mayFlush(_ transactionStatus: TransactionStatus) -> Bool {
+        mayDeallocate && transactionStatus == .idle
+    }
+
+    mutating func send(transactionStatus: TransactionStatus) -> Next {
+        sends += 1
+        guard sends <= Self.maxSends else {
+            return .failed(PostgresError(.misuse, "the statement layer gave up after \(Self.maxSends) requests for one statement; this is a bug in RealPool"))
+        }
+        var steps: [PipelineStep] = []
+        // Only in front of statements that may run in a transaction block: a pipeline is an
+        // implicit one, where VACUUM, CREATE DATABASE, ... are refused.
+        let piggyBack: Bool
+        switch phase {
+        case .plain: piggyBack = query.kind == .preparable
+        default: piggyBack = true
+        }
+        if piggyBack, mayFlush(transactionStatus) {
+            sentDeallocations = cache.pendingDeallocation
+            steps = sentDeallocations.map { Connection.deallocateStep($0) }
+        }
+        switch phase {
+        case .plain:
+            steps.append(.query(query.executableSQL, parameters))
+        case .executePrepared(let entry, _):
+            steps.append(.executePrepared(name: entry.name, boundParameters()))
+        case .prepare(let execute):
+            let target = match!.target
+            steps.append(.prepare(name: target.name, sql: target.sql, types: []))
+            steps.append(.describePrepared(name: target.name))
+            if execute { steps.append(.executePrepared(name: target.name, boundParameters())) }
+        case .lookUpExisting:
+            steps.append(.query("SELECT statement FROM pg_catalog.pg_prepared_statements WHERE name = $1", [.text(match!.target.name)]))
+        case .describeExisting:
+            steps.append(.describePrepared(name: match!.target.name))
+        }
+        return .send(steps)
+    }
+
+    /// The target's parameters: the caller's own where the query had a parameter, the literal's
+    /// value (text format, type left to the server) where it had a literal.
+    func boundParameters() -> [PostgresBind] {
+        match!.sources.map { source in
+            switch source {
+            case .queryParameter(let n): return parameters[n - 1]
+            case .literal(let literal): return .text(literal.value)
+            }
+        }
+    }
+
+    // MARK: outcomes
+
+    mutating func finishPlain(_ outcome: Result<QueryResult, PostgresError>) -> Next {
+        cache.statistics.plainExecutions += 1
+        switch outcome {
+        case .success(let result):
+            cache.observe(result, of: query)
+            return .finished(result)
+        case .failure(let error):
+            return .failed(error)
+        }
+    }
+
+    /// Runs the caller's statement plainly after the rewritten form could not be used; nothing of
+    /// the caller's statement has run.
+    mutating func fallBackToPlain(transactionStatus: TransactionStatus) -> Next {
+        phase = .plain
+        return send(transactionStatus: transactionStatus)
+    }
+
+    mutating func handleExecute(_ outcome: Result<QueryResult, PostgresError>, entry: StatementCache.Entry, isHit: Bool,
+                                transactionStatus: TransactionStatus) -> Next {
+        switch outcome {
+        case .success(let result):
+            if isHit { cache.statistics.hits += 1 }
+            return .finished(result)
+        case .failure(let error) where error.sqlState == "26000":
+            // The server does not have the statement (DEALLOCATE/DISCARD behind the cache's back,
+            // a pooler that switched backends). Bind failed, so nothing ran.
+            cache.invalidate(entry.name)
+            guard startedIdle, !healed else { return .failed(Self.missingInTransaction(error, name: entry.name)) }
+            healed = true
+            cache.statistics.repreparesMissing += 1
+            phase = decide(transactionStatus: transactionStatus)
+            return send(transactionStatus: transactionStatus)
+        case .failure(let error) where error.sqlState == "0A000" && error.routine == "RevalidateCachedQuery":
+            // DDL changed the result type under the cached plan; the server still has the
+            // statement, so it must be deallocated before its name is prepared again.
+            cache.retire(entry.name)
+            guard startedIdle, !healed else { return .failed(Self.schemaChangedInTransaction(error, name: entry.name)) }
+            healed = true
+            cache.statistics.repreparesPlanChanged += 1
+            phase = decide(transactionStatus: transactionStatus)
+            return send(transactionStatus: transactionStatus)
+        case .failure(let error):
+            if isHit { cache.statistics.hits += 1 }
+            return .failed(error)
+        }
+    }
+
+    mutating func handlePrepare(_ outcomes: [Result<QueryResult, PostgresError>], execute: Bool,
+                                transactionStatus: TransactionStatus) -> Next {
+        let target = match!.target
+        switch outcomes[0] {
+        case .failure(let error) where error.sqlState == "42P05":
+            // The name is taken on the server by a statement this cache did not create.
+            guard startedIdle, !lookedUp else { return .failed(Self.nameTakenInTransaction(error, name: target.name)) }
+            lookedUp = true
+            cache.statistics.repreparesNameExists += 1
+            phase = .lookUpExisting
+            return send(transactionStatus: transactionStatus)
+        case .failure(let error):
+            // The target does not prepare (schema not there yet, or a lifted literal made its parse
+            // ambiguous). Nothing ran. Outside a transaction the plain statement gives the caller
+            // exactly the plain outcome; inside one the transaction is already aborted.
+            registry.recordPrepareFailure(target.name)
+            if startedIdle { return fallBackToPlain(transactionStatus: transactionStatus) }
+            return .failed(Self.inCallerTerms(error, target: target, query: query))
+        case .success:
+            break
+        }
+        cache.statistics.misses += 1
+        guard outcomes.count > 1, case .success(let description) = outcomes[1] else {
+            // Prepared but not described (cannot normally happen): do not keep what we cannot check.
+            cache.retire(target.name)
+            if execute, outcomes.count > 2, case .success(let r) = outcomes[2] { return .finished(r) }
+            return startedIdle ? fallBackToPlain(transactionStatus: transactionStatus) : .failed(PostgresError(.misuse, "describe of \(target.name) failed"))
+        }
+        let entry = StatementCache.Entry(name: target.name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
+        cache.put(entry)
+        registry.recordPrepared(target.name, parameterTypes: entry.parameterTypes)
+        if execute {
+            guard outcomes.count > 2 else { return .failed(PostgresError(.misuse, "no result for the execute step")) }
+            switch outcomes[2] {
+            case .success(let result): return .finished(result)
+            case .failure(let error): return .failed(error)
+            }
+        }
+        return executeIfBindable(entry, transactionStatus: transactionStatus)
+    }
+
+    /// After learning the parameter types: run the prepared statement when every lifted literal and
+    /// typed parameter suits them, otherwise run plainly.
+    mutating func executeIfBindable(_ entry: StatementCache.Entry, transactionStatus: TransactionStatus) -> Next {
+        if Self.bindable(match!, parameters: parameters, types: entry.parameterTypes) {
+            phase = .executePrepared(entry, isHit: false)
+        } else {
+            cache.statistics.typeMismatchFallbacks += 1
+            phase = .plain
+        }
+        return send(transactionStatus: transactionStatus)
+    }
+
+    mutating func handleLookUp(_ outcome: Result<QueryResult, PostgresError>, transactionStatus: TransactionStatus) -> Next {
+        let target = match!.target
+        guard case .success(let rows) = outcome else { return fallBackToPlain(transactionStatus: transactionStatus) }
+        if let row = rows.first, let text = row.text(0) {
+            // A statement of our own that we retired (its plan is stale) has the same text but
+            // must not be adopted: it would fail with 0A000 again.
+            if text == target.sql, !cache.isPendingStale(target.name) {
+                // Same text, same meaning: adopt it (its types are read by describe).
+                phase = .describeExisting
+                return send(transactionStatus: transactionStatus)
+            }
+            // Someone else's statement under our name: deallocate it, then prepare ours.
+            cache.retire(target.name)
+        }
+        phase = decide(transactionStatus: transactionStatus)
+        return send(transactionStatus: transactionStatus)
+    }
+
+    mutating func handleDescribeExisting(_ outcome: Result<QueryResult, PostgresError>, transactionStatus: TransactionStatus) -> Next {
+        let target = match!.target
+        guard case .success(let description) = outcome else { return fallBackToPlain(transactionStatus: transactionStatus) }
+        let entry = StatementCache.Entry(name: target.name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
+        cache.put(entry)
+        registry.recordPrepared(target.name, parameterTypes: entry.parameterTypes)
+        return executeIfBindable(entry, transactionStatus: transactionStatus)
+    }
+}

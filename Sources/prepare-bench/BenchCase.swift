@@ -1,0 +1,12 @@
+/// One measured combination: a workload in one mode at one worker count and pool size.
+struct BenchCase: Sendable, Hashable {
+    var workload: String
+    var mode: BenchMode
+    var workers: Int
+    var poolSize: Int
+    /// The hold-for-the-whole-request baseline instead of release-ASAP.
+    var hold: Bool
+
+    var poolLabel: String { hold ? "hold" : "asap" }
+    var label: String { "\(workload) \(mode.rawValue) \(poolLabel) W=\(workers) P=\(poolSize)" }
+}

@@ -1,0 +1,78 @@
+/// One row of the output: a case's measurements. Encoded with the snake_case keys documented in
+/// Docs-notes/prepare-bench.md.
+struct CaseResult: Codable, Sendable {
+    var workload: String
+    var mode: String
+    /// `asap` (release-ASAP, RealPool's model) or `hold` (a connection per request).
+    var pool: String
+    var workers: Int
+    var poolSize: Int
+    var thinkMs: Int?
+    /// `ops` or, for bursty workloads, `requests`.
+    var unit: String
+    var durationS: Double
+    var operations: Int
+    var opsPerS: Double
+    var p50Ms: Double?
+    var p95Ms: Double?
+    var p99Ms: Double?
+    var maxMs: Double?
+    var meanMs: Double?
+    var errors: Int
+    var firstError: String?
+    var connectionsOpened: Int
+    var maxInUse: Int
+    var cacheHits: Int?
+    var cacheMisses: Int?
+    /// ops/s divided by the plain mode's at the same workload, workers, pool size and pool model.
+    var speedupVsPlain: Double?
+    /// Bursty only: W / T, the most requests/s W workers thinking T ms each can make.
+    var boundPerS: Double?
+    var pctOfBound: Double?
+    /// Hold rows: the release-ASAP pool's ops/s divided by this row's (same mode, W and P).
+    var asapOverHold: Double?
+    /// `realpool` or `explicit-prepare-fallback` for prepared/auto rows; nil for plain.
+    var preparedVia: String?
+
+    enum CodingKeys: String, CodingKey {
+        case workload, mode, pool, workers, unit, operations, errors
+        case poolSize = "pool_size", thinkMs = "think_ms", durationS = "duration_s", opsPerS = "ops_per_s"
+        case p50Ms = "p50_ms", p95Ms = "p95_ms", p99Ms = "p99_ms", maxMs = "max_ms", meanMs = "mean_ms"
+        case firstError = "first_error", connectionsOpened = "connections_opened", maxInUse = "max_in_use"
+        case cacheHits = "cache_hits", cacheMisses = "cache_misses", speedupVsPlain = "speedup_vs_plain"
+        case boundPerS = "bound_per_s", pctOfBound = "pct_of_bound", asapOverHold = "asap_over_hold"
+        case preparedVia = "prepared_via"
+    }
+
+    /// Encodes nil as JSON null (the synthesized encoder would omit the key), so every row has
+    /// every key.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(workload, forKey: .workload)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(pool, forKey: .pool)
+        try c.encode(workers, forKey: .workers)
+        try c.encode(poolSize, forKey: .poolSize)
+        try c.encode(thinkMs, forKey: .thinkMs)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(durationS, forKey: .durationS)
+        try c.encode(operations, forKey: .operations)
+        try c.encode(opsPerS, forKey: .opsPerS)
+        try c.encode(p50Ms, forKey: .p50Ms)
+        try c.encode(p95Ms, forKey: .p95Ms)
+        try c.encode(p99Ms, forKey: .p99Ms)
+        try c.encode(maxMs, forKey: .maxMs)
+        try c.encode(meanMs, forKey: .meanMs)
+        try c.encode(errors, forKey: .errors)
+        try c.encode(firstError, forKey: .firstError)
+        try c.encode(connectionsOpened, forKey: .connectionsOpened)
+        try c.encode(maxInUse, forKey: .maxInUse)
+        try c.encode(cacheHits, forKey: .cacheHits)
+        try c.encode(cacheMisses, forKey: .cacheMisses)
+        try c.encode(speedupVsPlain, forKey: .speedupVsPlain)
+        try c.encode(boundPerS, forKey: .boundPerS)
+        try c.encode(pctOfBound, forKey: .pctOfBound)
+        try c.encode(asapOverHold, forKey: .asapOverHold)
+        try c.encode(preparedVia, forKey: .preparedVia)
+    }
+}

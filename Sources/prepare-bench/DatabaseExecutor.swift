@@ -1,0 +1,43 @@
+import RealPool
+
+/// Runs requests through RealPool's `Database`: `db.execute` per statement (release-ASAP), or
+/// `db.transaction { }` for transaction requests and for the hold baseline (which then keeps the
+/// connection through the think pauses, as a hold-for-the-request pool does).
+struct DatabaseExecutor: BenchExecutor {
+    let database: Database
+
+    func run(_ request: Workload.Request, _ parameters: [[PostgresBind]], thinkMs: Int, hold: Bool) async throws {
+        if request.transaction || hold {
+            try await database.transaction { tx in
+                try await Self.runSteps(request, parameters, thinkMs: thinkMs, on: tx)
+            }
+        } else {
+            try await Self.runSteps(request, parameters, thinkMs: thinkMs, on: database)
+        }
+    }
+
+    static func runSteps(_ request: Workload.Request, _ parameters: [[PostgresBind]], thinkMs: Int, on executor: some StatementExecutor) async throws {
+        var index = 0
+        for step in request.steps {
+            switch step {
+            case .statement(let statement):
+                _ = try await executor.run(statement.sql, parameters[index], dollarStyle: true, callSite: CallSite(file: "prepare-bench/\(request.name)", line: statement.line))
+                index += 1
+            case .think(let ms):
+                try await Task.sleep(for: .milliseconds(ms ?? thinkMs))
+            }
+        }
+    }
+
+    func counters() -> ExecutorCounters {
+        let s = database.statistics
+        return ExecutorCounters(
+            connectionsOpened: s["connectionsOpened"] ?? 0,
+            maxInUse: s["maxLeased"] ?? 0,
+            cacheHits: s["cacheHits"],
+            cacheMisses: s["cacheMisses"]
+        )
+    }
+
+    func shutdown() async { await database.shutdown() }
+}

@@ -1,0 +1,8 @@
+/// What an executor reports after a case: pool and statement-cache counters.
+struct ExecutorCounters: Sendable {
+    var connectionsOpened: Int
+    var maxInUse: Int
+    /// nil when the executor has no statement cache counters (e.g. the library does not export them yet).
+    var cacheHits: Int?
+    var cacheMisses: Int?
+}
