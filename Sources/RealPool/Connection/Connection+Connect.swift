@@ -119,10 +119,13 @@ final class ConnectAttempt {
 }
 
 extension Connection {
-    /// Dates decode from ISO text; a DateStyle set in the connection string or on the role is
-    /// overridden here so decoding never depends on it.
+    /// Dates decode from ISO text, and the normaliser reads `'...'` with backslashes as plain
+    /// characters; a DateStyle or standard_conforming_strings set otherwise in the connection
+    /// string or on the role is overridden here, so neither depends on it. Usually nothing to do.
     func settingsToApply() -> String? {
-        if let style = parameterStatus("DateStyle"), style.hasPrefix("ISO") { return nil }
-        return "SET DateStyle TO ISO"
+        var sets: [String] = []
+        if parameterStatus("DateStyle")?.hasPrefix("ISO") != true { sets.append("SET DateStyle TO ISO") }
+        if parameterStatus("standard_conforming_strings") != "on" { sets.append("SET standard_conforming_strings TO on") }
+        return sets.isEmpty ? nil : sets.joined(separator: "; ")
     }
 }

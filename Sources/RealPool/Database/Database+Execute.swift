@@ -24,6 +24,11 @@ extension Database: StatementExecutor {
         switch query.kind {
         case .sessionState: throw UsageError.sessionState(query.sql)
         case .transactionControl: throw UsageError.transactionControl(query.sql)
+        case .multiStatement:
+            // BEGIN ... COMMIT inside one string is fine; session state is not
+            if let hidden = query.statements().first(where: { $0.kind == .sessionState }) {
+                throw UsageError.sessionState(hidden.sql)
+            }
         default: break
         }
     }

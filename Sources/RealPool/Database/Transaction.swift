@@ -50,6 +50,10 @@ public final class Transaction: StatementExecutor {
     /// Transaction control that would end the block, and session state that would outlive it,
     /// are refused; savepoints are allowed.
     static func check(_ query: NormalizedQuery) throws {
+        if query.kind == .multiStatement {
+            for statement in query.statements() { try check(statement) }
+            return
+        }
         switch query.kind {
         case .sessionState:
             throw UsageError.sessionStateInTransaction(query.sql)

@@ -21,8 +21,10 @@ struct PlaceholderConversion {
     /// `?` outside strings, comments and quoted identifiers is the next parameter, found by lexing
     /// with `?` as a token of its own.
     static func question(_ original: [UInt8]) -> PlaceholderConversion {
-        let (tokens, error) = SQLLexer.lex(original, questionPlaceholders: true)
         var result = PlaceholderConversion(bytes: original)
+        // No `?` at all: nothing to convert, and the main lex reports any error.
+        guard original.contains(UInt8(ascii: "?")) else { return result }
+        let (tokens, error) = SQLLexer.lex(original, questionPlaceholders: true)
         if let error {
             result.error = error
             return result

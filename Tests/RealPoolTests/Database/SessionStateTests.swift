@@ -7,6 +7,7 @@ struct SessionStateTests {
     @Test(arguments: [
         "SET search_path TO public", "SET ROLE postgres", "SET SESSION AUTHORIZATION postgres", "LISTEN chan",
         "CREATE TEMP TABLE tt (id int)", "SELECT pg_advisory_lock(1)", "PREPARE p AS SELECT 1", "RESET ALL",
+        "SELECT 1; SET search_path TO public", "BEGIN; SET work_mem = '8MB'; COMMIT",
     ])
     func oneShotSessionStateIsRefusedWithAdvice(_ sql: String) async throws {
         let db = try TestServer.database()
@@ -14,6 +15,14 @@ struct SessionStateTests {
         #expect(e?.message.contains("SET LOCAL") == true)
         #expect(e?.message.contains("withSession") == true)
         #expect(db.statistics["acquires"] == 0)  // refused before leasing anything
+        await db.shutdown()
+    }
+
+    @Test func multiStatementTransactionInOneStringRuns() async throws {
+        let db = try TestServer.database()
+        let r = try await db.execute("BEGIN; SELECT 1; SELECT 2 AS two; COMMIT")
+        #expect(r.commandTag == "COMMIT")
+        #expect(db.statistics["leased"] == 0)
         await db.shutdown()
     }
 
