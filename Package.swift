@@ -30,8 +30,7 @@ let package = Package(
                 "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ],
-            exclude: ["Statements"] // TEMP while the statements helper works
+            ]
         ),
         .target(
             name: "EmbeddedPostgres",
@@ -48,8 +47,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RealPoolTests",
-            dependencies: ["RealPool", "EmbeddedPostgres"],
-            exclude: ["Statements"] // TEMP while the statements helper works
+            dependencies: ["RealPool", "EmbeddedPostgres"]
         ),
     ],
     swiftLanguageModes: [.v6]

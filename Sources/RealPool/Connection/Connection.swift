@@ -1,4 +1,7 @@
 import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Synchronization
 
@@ -77,15 +80,20 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
-    /// A zero-round-trip check that the socket is still open: reads whatever the server sent
-    /// without blocking. A server that terminated the backend or went away has closed the
-    /// socket (or sent a FATAL error), which this notices without sending anything.
+    /// A zero-round-trip check, for an idle connection, that the server has not dropped it.
+    ///
+    /// The server sends nothing to an idle session unprompted except to end it: a FATAL error
+    /// (`pg_terminate_backend`, shutdown, idle timeouts) followed by EOF. So a readable socket
+    /// means the connection is gone, and this is one `poll(2)` with a zero timeout. (A config
+    /// reload can also send a ParameterStatus; the connection is then replaced needlessly, which
+    /// costs one reconnect and never an error.)
     public func isAlive() -> Bool {
         if isClosed || isBroken || PQstatus(pg) != CONNECTION_OK { return false }
-        if PQconsumeInput(pg) == 0 { markBroken(); return false }
-        // an idle connection has nothing to read; anything there is a FATAL notice or EOF
-        if PQstatus(pg) != CONNECTION_OK { markBroken(); return false }
-        return true
+        var pfd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&pfd, 1, 0)
+        if ready == 0 { return true }
+        markBroken()
+        return false
     }
 
     /// A server parameter as last reported (`server_version`, `TimeZone`, `DateStyle`, ...).

@@ -43,28 +43,41 @@ extension Database: StatementExecutor {
         }
     }
 
-    /// Runs one statement on a leased connection.
+    /// Runs one statement on a leased connection: rewritten into the connection's prepared
+    /// statement when it matches a prepare target, plainly otherwise. Several statements in one
+    /// string go through the simple protocol (which allows them), and their command tags still
+    /// reach the cache (`DISCARD ALL`, `DEALLOCATE ALL`).
     func runStatement(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) async throws -> QueryResult {
         pooled.noteStatement(query.sql)
-        return try Self.lastResult(await pooled.connection.run(Self.request(query, parameters)))
+        let before = pooled.statements.statistics
+        defer { fold(pooled.statements.statistics - before) }
+        if query.kind == .multiStatement && parameters.isEmpty {
+            let results = try Self.allResults(await pooled.connection.run(.simple(query.executableSQL)), pooled)
+            return results.last ?? QueryResult(commandTag: "")
+        }
+        return try await runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements)
     }
 
     func runStatement(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) throws -> QueryResult {
         pooled.noteStatement(query.sql)
-        return try Self.lastResult(pooled.connection.run(Self.request(query, parameters)))
+        let before = pooled.statements.statistics
+        defer { fold(pooled.statements.statistics - before) }
+        if query.kind == .multiStatement && parameters.isEmpty {
+            let results = try Self.allResults(pooled.connection.run(.simple(query.executableSQL)), pooled)
+            return results.last ?? QueryResult(commandTag: "")
+        }
+        return try runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements)
     }
 
-    /// Several statements in one string go through the simple protocol (which allows them);
-    /// everything else through the extended protocol with bound parameters.
-    static func request(_ query: NormalizedQuery, _ parameters: [PostgresBind]) -> ConnectionRequest {
-        if query.kind == .multiStatement && parameters.isEmpty { return .simple(query.executableSQL) }
-        return .pipeline([.query(query.executableSQL, parameters)])
+    private func fold(_ delta: StatementCacheStatistics) {
+        statementTotals.withLock { $0 = $0 + delta }
     }
 
-    /// A multi-statement string's result is its last statement's; any error is thrown.
-    static func lastResult(_ outcomes: [Result<QueryResult, PostgresError>]) throws -> QueryResult {
-        var last = QueryResult(commandTag: "")
-        for outcome in outcomes { last = try outcome.get() }
-        return last
+    /// The results of a simple-protocol string; the cache sees every command tag even when a
+    /// later statement failed.
+    static func allResults(_ outcomes: [Result<QueryResult, PostgresError>], _ pooled: PooledConnection) throws -> [QueryResult] {
+        let succeeded = outcomes.compactMap { try? $0.get() }
+        pooled.statements.observe(succeeded)
+        return try outcomes.map { try $0.get() }
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// The entry point: a pool of PostgreSQL connections that you use like a single connection.
 ///
@@ -16,6 +17,10 @@ public final class Database: Sendable {
     public let configuration: DatabaseConfiguration
     let pool: ConnectionPool<PooledConnection>
     let shapes = ShapeCache()
+    let prepareTargets: PrepareTargetRegistry
+    let runner: StatementRunner
+    /// Statement-cache counters of every connection, folded in after each statement.
+    let statementTotals = Mutex(StatementCacheStatistics())
     let logger: Logger
 
     public init(_ configuration: DatabaseConfiguration) {
@@ -26,6 +31,10 @@ public final class Database: Sendable {
         let connectionConfiguration = configuration.connection
         let setup = configuration.connectionSetup
         let connectionLogger = logger
+        prepareTargets = PrepareTargetRegistry(autoPrepareThreshold: configuration.autoPrepareThreshold)
+        runner = StatementRunner(registry: prepareTargets)
+        let maxStatements = configuration.maxPreparedStatements
+        let maxBytes = configuration.maxPreparedSQLBytes
         pool = ConnectionPool(name: configuration.name, configuration: configuration.pool, logger: logger) {
             let connection = try await Connection.connect(connectionConfiguration, logger: connectionLogger)
             do {
@@ -36,7 +45,9 @@ public final class Database: Sendable {
                 connection.close()
                 throw error
             }
-            return PooledConnection(connection: connection)
+            return PooledConnection(
+                connection: connection,
+                statements: StatementCache(maxPreparedStatements: maxStatements, maxPreparedSQLBytes: maxBytes))
         }
     }
 
@@ -44,8 +55,21 @@ public final class Database: Sendable {
         self.init(DatabaseConfiguration(connectionString, pool: pool))
     }
 
-    /// Pool statistics as a flat dictionary of counters you can print or export.
-    public var statistics: [String: Int] { pool.statistics.asDictionary() }
+    /// Registers a query shape: every later statement with this shape (whitespace, comments,
+    /// keyword case, placeholder style and literals at parameter positions aside) runs as a
+    /// prepared statement, prepared lazily on each connection in the same round trip as its first
+    /// execution. Registering the same shape again returns the same target. Throws for SQL that
+    /// cannot be prepared (several statements, utility statements, text that does not lex).
+    @discardableResult
+    public func addPrepareTarget(_ sql: String) throws -> PrepareTarget {
+        try prepareTargets.register(sql, style: configuration.placeholderStyle)
+    }
+
+    /// Pool and statement-cache statistics as one flat dictionary of counters you can print or
+    /// export.
+    public var statistics: [String: Int] {
+        pool.statistics.asDictionary().merging(statementTotals.withLock { $0 }.asDictionary()) { a, _ in a }
+    }
 
     /// Closes the pool: waiting callers fail, idle connections close, leased ones close when they
     /// come back or at the grace period's end. Never hangs longer than the grace period.

@@ -13,6 +13,20 @@ public struct DatabaseConfiguration: Sendable {
     /// `?` and `%s` are never guessed, since `?` is a jsonb operator and `%` is modulo.
     public var placeholderStyle: PlaceholderStyle = .dollar
 
+    // Prepared statements (see the statement cache guide).
+
+    /// Prepared statements each physical connection keeps at most; the least recently used is
+    /// deallocated beyond it. Default 100: hot shapes in a service are few, and each prepared
+    /// statement costs server memory per backend.
+    public var maxPreparedStatements = 100
+    /// Total SQL text of the prepared statements a connection keeps. Default 1 MiB: bounds the
+    /// server memory a few huge statements can pin.
+    public var maxPreparedSQLBytes = 1 << 20
+    /// Prepare a shape automatically once it has run this many times, like psycopg's
+    /// `prepare_threshold`. Default nil (off): only shapes registered with `addPrepareTarget`
+    /// are prepared, so nothing changes behind your back.
+    public var autoPrepareThreshold: Int?
+
     // Per-connection settings. Session state must not be changed by one lessee for the next, so
     // settings that should hold for every statement are applied to every new connection here.
 

@@ -4,6 +4,8 @@ import Synchronization
 /// façade tracks about it. The pool sees it only as a ``PoolableConnection``.
 final class PooledConnection: PoolableConnection, @unchecked Sendable {
     let connection: Connection
+    /// What this connection has prepared. Used only by the lessee, like the connection itself.
+    let statements: StatementCache
     /// For `db.report()`, read from other threads while the connection is leased.
     private let info = Mutex(Info())
 
@@ -11,8 +13,9 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
         var lastStatement: String?
     }
 
-    init(connection: Connection) {
+    init(connection: Connection, statements: StatementCache) {
         self.connection = connection
+        self.statements = statements
     }
 
     var lastStatement: String? { info.withLock { $0.lastStatement } }
@@ -24,7 +27,7 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     }
 
     /// `DISCARD ALL` ran: the server forgot every prepared statement of this connection.
-    func sessionWasReset() {}
+    func sessionWasReset() { statements.invalidateAll() }
 
     // MARK: PoolableConnection
 

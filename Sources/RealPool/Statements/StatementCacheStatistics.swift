@@ -26,6 +26,32 @@ public struct StatementCacheStatistics: Sendable, Hashable {
 
     public var reprepares: Int { repreparesMissing + repreparesPlanChanged + repreparesNameExists }
 
+    /// The counters as a flat dictionary, with the keys `db.statistics` uses.
+    public func asDictionary() -> [String: Int] {
+        [
+            "cacheHits": hits, "cacheMisses": misses, "repreparesMissing": repreparesMissing,
+            "repreparesPlanChanged": repreparesPlanChanged, "repreparesNameExists": repreparesNameExists,
+            "evictions": evictions, "deallocations": deallocations, "typeMismatchFallbacks": typeMismatchFallbacks,
+            "plainExecutions": plainExecutions, "statementRoundTrips": roundTrips,
+        ]
+    }
+
+    /// What happened between two readings of the same cache.
+    public static func - (a: Self, b: Self) -> Self {
+        var s = a
+        s.hits -= b.hits
+        s.misses -= b.misses
+        s.repreparesMissing -= b.repreparesMissing
+        s.repreparesPlanChanged -= b.repreparesPlanChanged
+        s.repreparesNameExists -= b.repreparesNameExists
+        s.evictions -= b.evictions
+        s.deallocations -= b.deallocations
+        s.typeMismatchFallbacks -= b.typeMismatchFallbacks
+        s.plainExecutions -= b.plainExecutions
+        s.roundTrips -= b.roundTrips
+        return s
+    }
+
     public static func + (a: Self, b: Self) -> Self {
         var s = a
         s.hits += b.hits

@@ -19,17 +19,19 @@ extension StatementExecution {
     /// parameter used at several places.
     static func parametersFit(_ match: TargetMatch, parameters: [PostgresBind], query: NormalizedQuery) -> Bool {
         guard parameters.count == query.parameterCount else { return false }
-        var used = Set<Int>()
+        // On the hot path: a flag array, not a Set.
+        var used = [Bool](repeating: false, count: parameters.count)
+        var usedCount = 0
         for (k, source) in match.sources.enumerated() {
             switch source {
             case .queryParameter(let n):
                 guard n >= 1, n <= parameters.count else { return false }
-                used.insert(n)
+                if !used[n - 1] { used[n - 1] = true; usedCount += 1 }
             case .literal(let literal):
                 if literal.kind == .string, match.registered.sharedParameters.contains(k + 1) { return false }
             }
         }
-        return used.count == parameters.count
+        return usedCount == parameters.count
     }
 
     /// Whether binding can only be judged once the parameter types are known.
@@ -55,7 +57,8 @@ extension StatementExecution {
     /// Whether the sources may be bound to a statement with these parameter types.
     static func bindable(_ match: TargetMatch, parameters: [PostgresBind], types: [PostgresType]) -> Bool {
         guard types.count == match.sources.count else { return false }
-        var typeOfCallerParameter: [Int: PostgresType] = [:]
+        // The type each caller parameter got so far (`.unspecified` = not seen yet).
+        var typeOfCallerParameter = [PostgresType](repeating: .unspecified, count: parameters.count)
         for (k, source) in match.sources.enumerated() {
             let type = types[k]
             switch source {
@@ -64,7 +67,9 @@ extension StatementExecution {
             case .queryParameter(let n):
                 let given = parameters[n - 1].type
                 if given != .unspecified, given != type { return false }
-                if let other = typeOfCallerParameter.updateValue(type, forKey: n), other != type { return false }
+                let other = typeOfCallerParameter[n - 1]
+                if other != .unspecified, other != type { return false }
+                typeOfCallerParameter[n - 1] = type
             }
         }
         return true

@@ -149,6 +149,7 @@ struct StatementExecution {
         if Self.needsTypeCheck(match, parameters: parameters) {
             // Another connection already learned the types: skip preparing what cannot be used.
             if let types = knowledge.parameterTypes, !Self.bindable(match, parameters: parameters, types: types) {
+                cache.statistics.typeMismatchFallbacks += 1
                 return .plain
             }
             return .prepare(execute: false)
@@ -240,7 +241,8 @@ struct StatementExecution {
             // The server does not have the statement (DEALLOCATE/DISCARD behind the cache's back,
             // a pooler that switched backends). Bind failed, so nothing ran.
             cache.invalidate(entry.name)
-            guard startedIdle, !healed else { return .failed(Self.missingInTransaction(error, name: entry.name)) }
+            guard startedIdle else { return .failed(Self.missingInTransaction(error, name: entry.name)) }
+            guard !healed else { return .failed(error) }  // retried once already
             healed = true
             cache.statistics.repreparesMissing += 1
             phase = decide(transactionStatus: transactionStatus)
@@ -249,7 +251,8 @@ struct StatementExecution {
             // DDL changed the result type under the cached plan; the server still has the
             // statement, so it must be deallocated before its name is prepared again.
             cache.retire(entry.name)
-            guard startedIdle, !healed else { return .failed(Self.schemaChangedInTransaction(error, name: entry.name)) }
+            guard startedIdle else { return .failed(Self.schemaChangedInTransaction(error, name: entry.name)) }
+            guard !healed else { return .failed(error) }  // retried once already
             healed = true
             cache.statistics.repreparesPlanChanged += 1
             phase = decide(transactionStatus: transactionStatus)
@@ -266,7 +269,8 @@ struct StatementExecution {
         switch outcomes[0] {
         case .failure(let error) where error.sqlState == "42P05":
             // The name is taken on the server by a statement this cache did not create.
-            guard startedIdle, !lookedUp else { return .failed(Self.nameTakenInTransaction(error, name: target.name)) }
+            guard startedIdle else { return .failed(Self.nameTakenInTransaction(error, name: target.name)) }
+            guard !lookedUp else { return .failed(error) }  // looked up once already
             lookedUp = true
             cache.statistics.repreparesNameExists += 1
             phase = .lookUpExisting
