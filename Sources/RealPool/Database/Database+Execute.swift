@@ -48,9 +48,44 @@ extension Database: StatementExecutor {
     /// string go through the simple protocol (which allows them), and their command tags still
     /// reach the cache (`DISCARD ALL`, `DEALLOCATE ALL`).
     func runStatement(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) async throws -> QueryResult {
-        pooled.noteStatement(query.sql)
+        let started = ContinuousClock.now
         let before = pooled.statements.statistics
-        defer { fold(pooled.statements.statistics - before) }
+        do {
+            let result = try await runStatementUnmeasured(query, parameters, on: pooled)
+            record(query, since: started, before: before, pooled: pooled, result: result)
+            return result
+        } catch {
+            record(query, since: started, before: before, pooled: pooled, result: nil)
+            throw error
+        }
+    }
+
+    func runStatement(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) throws -> QueryResult {
+        let started = ContinuousClock.now
+        let before = pooled.statements.statistics
+        do {
+            let result = try runStatementUnmeasured(query, parameters, on: pooled)
+            record(query, since: started, before: before, pooled: pooled, result: result)
+            return result
+        } catch {
+            record(query, since: started, before: before, pooled: pooled, result: nil)
+            throw error
+        }
+    }
+
+    /// Folds the statement's cache counters into the totals and its figures into the per-shape
+    /// statistics.
+    private func record(_ query: NormalizedQuery, since started: ContinuousClock.Instant, before: StatementCacheStatistics,
+                        pooled: PooledConnection, result: QueryResult?) {
+        let delta = pooled.statements.statistics - before
+        pooled.notePrepared()
+        statementTotals.withLock { $0 = $0 + delta }
+        queryStatistics.record(query, duration: ContinuousClock.now - started, rows: result?.count ?? 0,
+                               prepared: delta.hits + delta.misses > 0 && delta.plainExecutions == 0, failed: result == nil)
+    }
+
+    private func runStatementUnmeasured(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) async throws -> QueryResult {
+        pooled.noteStatement(query.sql)
         if query.kind == .multiStatement && parameters.isEmpty {
             let results = try Self.allResults(await pooled.connection.run(.simple(query.executableSQL)), pooled)
             return results.last ?? QueryResult(commandTag: "")
@@ -58,19 +93,13 @@ extension Database: StatementExecutor {
         return try await runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements)
     }
 
-    func runStatement(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) throws -> QueryResult {
+    private func runStatementUnmeasured(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) throws -> QueryResult {
         pooled.noteStatement(query.sql)
-        let before = pooled.statements.statistics
-        defer { fold(pooled.statements.statistics - before) }
         if query.kind == .multiStatement && parameters.isEmpty {
             let results = try Self.allResults(pooled.connection.run(.simple(query.executableSQL)), pooled)
             return results.last ?? QueryResult(commandTag: "")
         }
         return try runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements)
-    }
-
-    private func fold(_ delta: StatementCacheStatistics) {
-        statementTotals.withLock { $0 = $0 + delta }
     }
 
     /// The results of a simple-protocol string; the cache sees every command tag even when a

@@ -8,6 +8,8 @@ public struct PoolReport: Sendable, CustomStringConvertible {
         public let heldFor: Duration?
         /// The last statement's text (truncated), never its parameter values.
         public let lastStatement: String?
+        /// Statements prepared on this connection (its statement cache's size).
+        public let preparedStatements: Int
         public let age: Duration
     }
 
@@ -22,14 +24,15 @@ public struct PoolReport: Sendable, CustomStringConvertible {
             let v = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
             return v >= 10_000 ? "\(Int(v / 1000))s" : "\(Int(v))ms"
         }
-        var rows = [["pid", "state", "lessee", "held", "age", "last statement"]]
+        var rows = [["pid", "state", "lessee", "held", "age", "prepared", "last statement"]]
         for e in entries {
-            rows.append([e.backendPID.map(String.init) ?? "-", e.state, e.lessee?.description ?? "-", ms(e.heldFor), ms(e.age), e.lastStatement ?? "-"])
+            rows.append([e.backendPID.map(String.init) ?? "-", e.state, e.lessee?.description ?? "-", ms(e.heldFor), ms(e.age),
+                         String(e.preparedStatements), e.lastStatement ?? "-"])
         }
-        let widths = (0..<6).map { col in rows.map { $0[col].count }.max() ?? 0 }
+        let widths = (0..<7).map { col in rows.map { $0[col].count }.max() ?? 0 }
         var out = "pool \(poolName)\n"
         for row in rows {
-            out += row.enumerated().map { i, cell in i == 5 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
+            out += row.enumerated().map { i, cell in i == 6 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
         }
         out += statistics.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         return out
@@ -55,7 +58,8 @@ extension Database {
             }
             return PoolReport.Entry(
                 backendPID: snap.resource?.connection.backendPID, state: state, lessee: snap.lessee,
-                heldFor: snap.leasedFor, lastStatement: snap.resource?.lastStatement, age: snap.age)
+                heldFor: snap.leasedFor, lastStatement: snap.resource?.lastStatement,
+                preparedStatements: snap.resource?.preparedStatements ?? 0, age: snap.age)
         }
         return PoolReport(poolName: configuration.name, entries: entries, statistics: statistics)
     }

@@ -21,6 +21,8 @@ public final class Database: Sendable {
     let runner: StatementRunner
     /// Statement-cache counters of every connection, folded in after each statement.
     let statementTotals = Mutex(StatementCacheStatistics())
+    /// Calls, time, rows and errors per query shape; see ``topQueries(_:)``.
+    public let queryStatistics: QueryStatistics
     let logger: Logger
 
     public init(_ configuration: DatabaseConfiguration) {
@@ -33,6 +35,7 @@ public final class Database: Sendable {
         let connectionLogger = logger
         prepareTargets = PrepareTargetRegistry(autoPrepareThreshold: configuration.autoPrepareThreshold)
         runner = StatementRunner(registry: prepareTargets)
+        queryStatistics = QueryStatistics(capacity: configuration.maxTrackedQueryShapes)
         let maxStatements = configuration.maxPreparedStatements
         let maxBytes = configuration.maxPreparedSQLBytes
         pool = ConnectionPool(name: configuration.name, configuration: configuration.pool, logger: logger) {
@@ -64,6 +67,10 @@ public final class Database: Sendable {
     public func addPrepareTarget(_ sql: String) throws -> PrepareTarget {
         try prepareTargets.register(sql, style: configuration.placeholderStyle)
     }
+
+    /// The `n` query shapes that took the most total time, with calls, mean and max time, rows,
+    /// prepared vs plain executions and errors.
+    public func topQueries(_ n: Int = 10) -> [QueryStatistics.Entry] { queryStatistics.top(n) }
 
     /// Pool and statement-cache statistics as one flat dictionary of counters you can print or
     /// export.

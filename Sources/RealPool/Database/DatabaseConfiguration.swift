@@ -26,6 +26,9 @@ public struct DatabaseConfiguration: Sendable {
     /// `prepare_threshold`. Default nil (off): only shapes registered with `addPrepareTarget`
     /// are prepared, so nothing changes behind your back.
     public var autoPrepareThreshold: Int?
+    /// Query shapes `topQueries` tracks individually; further shapes are counted together.
+    /// Default 1000: enough for an application's distinct queries, bounded against generated SQL.
+    public var maxTrackedQueryShapes = 1000
 
     // Per-connection settings. Session state must not be changed by one lessee for the next, so
     // settings that should hold for every statement are applied to every new connection here.

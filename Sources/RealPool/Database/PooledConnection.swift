@@ -11,6 +11,7 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
 
     struct Info {
         var lastStatement: String?
+        var preparedStatements = 0
     }
 
     init(connection: Connection, statements: StatementCache) {
@@ -19,6 +20,14 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     }
 
     var lastStatement: String? { info.withLock { $0.lastStatement } }
+    /// How many statements the connection had prepared after its last statement.
+    var preparedStatements: Int { info.withLock { $0.preparedStatements } }
+
+    /// Copies what the report shows out of the lessee-only cache.
+    func notePrepared() {
+        let n = statements.count
+        info.withLock { $0.preparedStatements = n }
+    }
 
     func noteStatement(_ sql: String) {
         // the report shows the statement text, never parameter values

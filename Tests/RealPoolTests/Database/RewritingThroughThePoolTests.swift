@@ -43,6 +43,10 @@ struct RewritingThroughThePoolTests {
             }
         }
         #expect(db.statistics["cacheMisses"] == 2)
+        #expect(db.report().entries.allSatisfy { $0.preparedStatements == 1 })
+        let top = db.topQueries(1)[0]
+        #expect(top.canonical.contains("status = 'active'") || top.canonical.contains("status ="))
+        #expect(top.preparedExecutions >= 2)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
         await db.shutdown()
     }
@@ -114,6 +118,19 @@ struct RewritingThroughThePoolTests {
         #expect(try await db.execute("SELECT pg_backend_pid()")[0].decode(Int32.self, column: 0) != pid)
         #expect(db.statistics["brokenAtLease"] == 1)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
+        await db.shutdown()
+    }
+
+    @Test func topQueriesCountsPerShape() async throws {
+        let db = try TestServer.database()
+        for i in 1...5 { _ = try await db.execute(SQLQuery(unsafeSQL: "SELECT \(i) + 1 AS v")) }
+        _ = try? await db.execute("SELECT 1/0")
+        let top = db.topQueries(10)
+        let plus = try #require(top.first { $0.calls == 5 })
+        #expect(plus.rows == 5)
+        #expect(plus.plainExecutions == 5)
+        #expect(plus.maxTime >= plus.meanTime)
+        #expect(top.contains { $0.errors == 1 })
         await db.shutdown()
     }
 

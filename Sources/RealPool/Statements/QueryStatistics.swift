@@ -1,0 +1,56 @@
+import Synchronization
+
+/// Per-shape query statistics: the "most common queries and their average runtime" report.
+///
+/// Keyed by shape fingerprint, so `id = 1` and `id = 2` count as one query. Memory is bounded: past
+/// `capacity` shapes, new shapes are counted together under one `<other shapes>` entry rather than
+/// evicting known ones, so the figures of the shapes being watched never reset.
+public final class QueryStatistics: Sendable {
+    /// One shape's figures.
+    public struct Entry: Sendable, Hashable {
+        /// The shape's canonical text (literals shown as `$n` slots).
+        public var canonical: String
+        public var fingerprint: UInt64
+        public var calls = 0
+        public var totalTime: Duration = .zero
+        public var maxTime: Duration = .zero
+        public var rows = 0
+        /// Executions that ran as a prepared statement.
+        public var preparedExecutions = 0
+        /// Executions that ran plainly.
+        public var plainExecutions = 0
+        public var errors = 0
+
+        public var meanTime: Duration { calls == 0 ? .zero : totalTime / calls }
+    }
+
+    public let capacity: Int
+    private let entries = Mutex<[UInt64: Entry]>([:])
+    static let otherFingerprint: UInt64 = 0
+
+    public init(capacity: Int = 1000) {
+        self.capacity = max(1, capacity)
+    }
+
+    func record(_ query: NormalizedQuery, duration: Duration, rows: Int, prepared: Bool, failed: Bool) {
+        entries.withLock { e in
+            var key = query.fingerprint
+            if e[key] == nil && e.count >= capacity { key = Self.otherFingerprint }
+            var entry = e[key] ?? Entry(canonical: key == Self.otherFingerprint ? "<other shapes>" : query.canonical, fingerprint: key)
+            entry.calls += 1
+            entry.totalTime += duration
+            entry.maxTime = max(entry.maxTime, duration)
+            entry.rows += rows
+            if prepared { entry.preparedExecutions += 1 } else { entry.plainExecutions += 1 }
+            if failed { entry.errors += 1 }
+            e[key] = entry
+        }
+    }
+
+    /// The `n` shapes with the most total time, most first.
+    public func top(_ n: Int) -> [Entry] {
+        entries.withLock { Array($0.values) }.sorted { $0.totalTime > $1.totalTime }.prefix(max(0, n)).map { $0 }
+    }
+
+    public func removeAll() { entries.withLock { $0.removeAll() } }
+}
