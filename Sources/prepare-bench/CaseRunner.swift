@@ -40,7 +40,7 @@ struct CaseRunner: Sendable {
                         do {
                             try await executor.run(request, parameters, thinkMs: thinkMs, hold: hold)
                             let ended = clock.now
-                            if began >= measureFrom && ended <= measureUntil {
+                            if ended >= measureFrom && ended <= measureUntil {
                                 let c = (ended - began).components
                                 _ = outcome.histogram.record(UInt64(max(0, c.seconds * 1_000_000 + c.attoseconds / 1_000_000_000_000)))
                                 outcome.operations += 1
@@ -98,10 +98,4 @@ struct CaseRunner: Sendable {
             preparedVia: benchCase.mode == .plain ? nil : RewritingAdapter.preparedVia
         )
     }
-}
-
-/// The counters snapshot taken when measurement starts.
-actor ManagedCounters {
-    var value: ExecutorCounters?
-    func set(_ v: ExecutorCounters) { value = v }
 }

@@ -9,13 +9,13 @@ import RealPool
 /// - `db.statistics["cacheHits"]` / `["cacheMisses"]` are the statement-cache counters
 ///   (read by `DatabaseExecutor.counters()` whatever this file says).
 ///
-/// **To switch to the library:** build with `-Xswiftc -DREALPOOL_REWRITING`, or delete the
-/// `#else` branch below and the `#if` lines. Until then `prepared` and `auto` run through
-/// `ExplicitPrepareExecutor`: raw connections that prepare each statement explicitly, which is a
-/// fair stand-in for the statement cache but not the library's own path; results say which one
-/// ran (`prepared_via` in JSON/CSV, a footnote under the table).
+/// The library's path is the default. Building with `-Xswiftc -DREALPOOL_BENCH_FALLBACK` instead
+/// runs `prepared` and `auto` through `ExplicitPrepareExecutor`: raw connections that prepare each
+/// statement explicitly (the stand-in used before the statement layer was wired into `Database`;
+/// kept for comparison and for bisecting). Results say which one ran (`prepared_via` in JSON/CSV,
+/// a footnote under the table).
 enum RewritingAdapter {
-#if REALPOOL_REWRITING
+#if !REALPOOL_BENCH_FALLBACK
     static let libraryRewriting = true
 
     static func makeExecutor(configuration: DatabaseConfiguration, mode: BenchMode, statements: [String]) async throws -> any BenchExecutor {

@@ -5,6 +5,9 @@ import RealPool
 // Side-by-side measurements on one server in one run; ratios, not absolute numbers, are what
 // this shared, noisy 2-core machine can report honestly.
 
+/// Unbuffered, so progress shows even when the output is a pipe.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "5") ?? 5
 let server = try EmbeddedPostgres.start()
 defer { server.stop() }
@@ -17,8 +20,8 @@ func setup() throws {
         DROP TABLE IF EXISTS bench_accounts;
         CREATE TABLE bench_accounts (id int PRIMARY KEY, balance int NOT NULL, filler text NOT NULL);
         INSERT INTO bench_accounts SELECT g, g % 1000, repeat('x', 80) FROM generate_series(1, 100000) g;
-        VACUUM ANALYZE bench_accounts;
         """)
+    _ = try c.simpleQuery("VACUUM ANALYZE bench_accounts")  // not allowed inside the implicit transaction above
 }
 
 /// Prepared primary-key lookups on one connection, blocking path (what pgbench does).
@@ -61,7 +64,9 @@ func pgbench(mode: String) throws -> Double {
     defer { try? FileManager.default.removeItem(atPath: script) }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["pgbench", "-n", "-M", mode, "-c", "1", "-T", String(Int(seconds)), "-f", script,
+    // -t, not -T: a child of a Swift process inherits blocked signals, and -T's timer is SIGALRM
+    let transactions = Int(seconds * 10_000)
+    p.arguments = ["pgbench", "-n", "-M", mode, "-c", "1", "-t", String(transactions), "-f", script,
                    "-h", server.socketDirectory, "-p", String(server.port), "-U", server.user, "postgres"]
     let out = Pipe()
     p.standardOutput = out
@@ -70,7 +75,8 @@ func pgbench(mode: String) throws -> Double {
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
-    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") && $0.contains("without") })
+            ?? text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
           let tps = Double(line.dropFirst(6).split(separator: " ").first ?? "") else {
         throw NSError(domain: "pgbench", code: 1, userInfo: [NSLocalizedDescriptionKey: "pgbench printed no tps: \(text)"])
     }
@@ -92,19 +98,19 @@ func normaliser() -> (uncachedMicros: Double, cachedMicros: Double) {
     start = Date()
     for _ in 0..<(iterations * 10) { sink &+= cache.normalize(sql, style: .dollar).parameterCount }
     let cached = Date().timeIntervalSince(start) / Double(iterations * 10) * 1e6
-    if sink == 42 { print("") }
+    if sink == 42 { say("") }
     return (uncached, cached)
 }
 
 try setup()
-print("RealPool benchmarks, \(Int(seconds)) s per measurement, embedded PostgreSQL \(server.port)")
+say("RealPool benchmarks, \(Int(seconds)) s per measurement, embedded PostgreSQL \(server.port)")
 let norm = normaliser()
-print(String(format: "normaliser: 1 KB query lex+fingerprint %.2f µs (target < 20), cached lookup %.3f µs (target < 1)", norm.uncachedMicros, norm.cachedMicros))
+say(String(format: "normaliser: 1 KB query lex+fingerprint %.2f µs (target < 20), cached lookup %.3f µs (target < 1)", norm.uncachedMicros, norm.cachedMicros))
 let pgPrepared = try pgbench(mode: "prepared")
 let blocking = try connectionPreparedBlocking()
 let asyncRate = try await connectionPreparedAsync()
 let pgPrepared2 = try pgbench(mode: "prepared")
 let reference = (pgPrepared + pgPrepared2) / 2
-print(String(format: "pgbench -M prepared -c 1 (mean of before/after): %.0f tps (%.0f, %.0f)", reference, pgPrepared, pgPrepared2))
-print(String(format: "Connection prepared PK lookup, blocking: %.0f/s = %.1f%% of pgbench (target ≥ 95%%)", blocking, blocking / reference * 100))
-print(String(format: "Connection prepared PK lookup, async:    %.0f/s = %.1f%% of pgbench", asyncRate, asyncRate / reference * 100))
+say(String(format: "pgbench -M prepared -c 1 (mean of before/after): %.0f tps (%.0f, %.0f)", reference, pgPrepared, pgPrepared2))
+say(String(format: "Connection prepared PK lookup, blocking: %.0f/s = %.1f%% of pgbench (target ≥ 95%%)", blocking, blocking / reference * 100))
+say(String(format: "Connection prepared PK lookup, async:    %.0f/s = %.1f%% of pgbench", asyncRate, asyncRate / reference * 100))
