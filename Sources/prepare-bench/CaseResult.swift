@@ -1,5 +1,5 @@
 /// One row of the output: a case's measurements. Encoded with the snake_case keys documented in
-/// Docs-notes/prepare-bench.md.
+/// Docs/prepare-bench.md.
 struct CaseResult: Codable, Sendable {
     var workload: String
     var mode: String

@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             With no options: starts an embedded PostgreSQL, loads Fixtures/bench into the schema realpool_bench, \
             runs point, join, write and bursty in plain and prepared mode at a few worker counts (plus the \
-            hold-for-the-request baseline for bursty) and prints a table. See Docs-notes/prepare-bench.md.
+            hold-for-the-request baseline for bursty) and prints a table. See Docs/prepare-bench.md.
             """
     )
 

@@ -1,4 +1,4 @@
-/// Reads the workload file format (documented in Docs-notes/prepare-bench.md):
+/// Reads the workload file format (documented in Docs/prepare-bench.md):
 ///
 /// ```
 /// # comment

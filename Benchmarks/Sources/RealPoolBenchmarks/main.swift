@@ -57,6 +57,26 @@ func connectionPreparedAsync() async throws -> Double {
     return Double(n) / seconds
 }
 
+/// The same lookup through the Database (pool of one, release-ASAP, rewriting to the prepared
+/// statement): the cost of the layers above the connection.
+func databasePrepared() async throws -> Double {
+    var pool = PoolConfiguration()
+    pool.maxConnections = 1
+    let db = Database(DatabaseConfiguration(dsn, pool: pool))
+    try db.addPrepareTarget("SELECT balance FROM bench_accounts WHERE id = $1")
+    let end = Date().addingTimeInterval(seconds)
+    var n = 0
+    while Date() < end {
+        for _ in 0..<100 {
+            _ = try await db.execute("SELECT balance FROM bench_accounts WHERE id = $1", Int.random(in: 1...100000))
+        }
+        n += 100
+    }
+    if ProcessInfo.processInfo.environment["BENCH_ONLY"] != nil { say("\(db.statistics.sorted { $0.key < $1.key })") }
+    await db.shutdown()
+    return Double(n) / seconds
+}
+
 /// pgbench -M prepared -c 1 with the same SQL against the same server.
 func pgbench(mode: String) throws -> Double {
     let script = NSTemporaryDirectory() + "/realpool-bench-\(getpid()).sql"
@@ -103,14 +123,27 @@ func normaliser() -> (uncachedMicros: Double, cachedMicros: Double) {
 }
 
 try setup()
+if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] {
+    // one measurement alone, for profiling (`perf stat -e context-switches`)
+    let rate: Double
+    switch only {
+    case "async": rate = try await connectionPreparedAsync()
+    case "blocking": rate = try connectionPreparedBlocking()
+    default: rate = try await databasePrepared()
+    }
+    say(String(format: "%@: %.0f/s", only, rate))
+    exit(0)
+}
 say("RealPool benchmarks, \(Int(seconds)) s per measurement, embedded PostgreSQL \(server.port)")
 let norm = normaliser()
 say(String(format: "normaliser: 1 KB query lex+fingerprint %.2f µs (target < 20), cached lookup %.3f µs (target < 1)", norm.uncachedMicros, norm.cachedMicros))
 let pgPrepared = try pgbench(mode: "prepared")
 let blocking = try connectionPreparedBlocking()
 let asyncRate = try await connectionPreparedAsync()
+let databaseRate = try await databasePrepared()
 let pgPrepared2 = try pgbench(mode: "prepared")
 let reference = (pgPrepared + pgPrepared2) / 2
 say(String(format: "pgbench -M prepared -c 1 (mean of before/after): %.0f tps (%.0f, %.0f)", reference, pgPrepared, pgPrepared2))
 say(String(format: "Connection prepared PK lookup, blocking: %.0f/s = %.1f%% of pgbench (target ≥ 95%%)", blocking, blocking / reference * 100))
 say(String(format: "Connection prepared PK lookup, async:    %.0f/s = %.1f%% of pgbench", asyncRate, asyncRate / reference * 100))
+say(String(format: "Database (pool of 1, rewritten to prepared):   %.0f/s = %.1f%% of pgbench", databaseRate, databaseRate / reference * 100))

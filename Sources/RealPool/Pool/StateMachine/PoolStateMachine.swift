@@ -5,7 +5,7 @@
 /// and reports their outcome as further events. That makes every decision testable without a server or
 /// a real clock, and lets one set of rules drive both executors.
 ///
-/// Rules, in short (see `Docs-notes/pool-state-machine.md`):
+/// Rules, in short (see the PoolConfigurationGuide article in RealPool.docc):
 /// - Waiters are served first-come first-served. An idle connection never coexists with a waiting request
 ///   after an event has been processed.
 /// - Idle connections are reused last-in first-out: the most recently used one is warm (its socket is the
