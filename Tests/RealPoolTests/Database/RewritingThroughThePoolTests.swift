@@ -44,9 +44,9 @@ struct RewritingThroughThePoolTests {
         }
         #expect(db.statistics["cacheMisses"] == 2)
         #expect(db.report().entries.allSatisfy { $0.preparedStatements == 1 })
-        let top = db.topQueries(1)[0]
-        #expect(top.canonical.contains("status = 'active'") || top.canonical.contains("status ="))
-        #expect(top.preparedExecutions >= 2)
+        // the select's shape, whichever literal it was written with
+        let top = try #require(db.topQueries(20).first { $0.canonical.hasPrefix("select score from") && $0.preparedExecutions > 0 })
+        #expect(top.preparedExecutions >= 3)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
         await db.shutdown()
     }

@@ -1,0 +1,67 @@
+import EmbeddedPostgres
+import Foundation
+import Testing
+@testable import RealPool
+
+/// Faults that take the whole server away. They run against a server of their own, so that the
+/// tests sharing the main test server are not disturbed.
+@Suite("Server restart", .serialized)
+struct ServerRestartTests {
+    static let server: Result<EmbeddedPostgres, any Error> = Result {
+        let s = try EmbeddedPostgres.start()
+        atexit { try? ServerRestartTests.server.get().stop() }
+        return s
+    }
+
+    func database(acquireTimeout: Duration = .seconds(10)) throws -> (Database, EmbeddedPostgres) {
+        let server = try Self.server.get()
+        var pool = PoolConfiguration()
+        pool.maxConnections = 2
+        pool.minConnections = 0
+        pool.acquireTimeout = acquireTimeout
+        pool.connectRetryBackoff.initial = .milliseconds(50)
+        pool.connectRetryBackoff.maximum = .milliseconds(200)
+        var config = DatabaseConfiguration(ConnectionConfiguration(server.connectionString, connectTimeout: .seconds(2)), pool: pool)
+        config.name = "restart"
+        return (Database(config), server)
+    }
+
+    @Test func preparedStatementsSurviveARestart() async throws {
+        let (db, server) = try database()
+        let t = TestServer.uniqueName("restart")
+        try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(t) (id int PRIMARY KEY, v text)"))
+        try await db.execute(SQLQuery(unsafeSQL: "INSERT INTO \(t) SELECT g, 'v' || g FROM generate_series(1, 10) g"))
+        try db.addPrepareTarget("SELECT v FROM \(t) WHERE id = $1")
+        #expect(try await db.execute("SELECT v FROM \(unsafeRaw: t) WHERE id = \(3)")[0].decode(String.self, column: 0) == "v3")
+        let opened = db.statistics["connectionsOpened"]!
+
+        try server.restart()
+
+        // the idle connection died with the old server: it is replaced at lease, the statement is
+        // prepared again on the new connection, and the caller sees no error
+        #expect(try await db.execute("SELECT v FROM \(unsafeRaw: t) WHERE id = \(4)")[0].decode(String.self, column: 0) == "v4")
+        #expect(db.statistics["connectionsOpened"]! > opened)
+        #expect(db.statistics["cacheMisses"] == 2)
+        #expect(db.statistics["leased"] == 0)
+        try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
+        await db.shutdown()
+    }
+
+    @Test func serverDownGivesClearBoundedErrorsThenRecovers() async throws {
+        let (db, server) = try database(acquireTimeout: .seconds(1))
+        _ = try await db.execute("SELECT 1")
+        try server.stopServer()
+        let start = ContinuousClock.now
+        let e = await #expect(throws: (any Error).self) { try await db.execute("SELECT 1") }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        let text = "\(e.map { "\($0)" } ?? "")"
+        #expect(text.contains("acquireTimeout") || text.contains("connect"), "unclear error: \(text)")
+
+        try server.startServer()
+        try await TestServer.waitUntil(timeout: .seconds(20), "the pool reconnects by itself") {
+            (try? await db.execute("SELECT 2")) != nil
+        }
+        #expect(db.statistics["leased"] == 0)
+        await db.shutdown()
+    }
+}
