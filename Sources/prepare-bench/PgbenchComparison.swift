@@ -1,3 +1,4 @@
+import EmbeddedPostgres
 import Foundation
 
 /// `--compare-pgbench`: the same workload's SQL as a pgbench custom script (`-f`, one file per
@@ -79,7 +80,8 @@ struct PgbenchComparison {
             arguments += ["-f", "\(file.path)@\(weight)"]
         }
         arguments.append(connectionString)
-        let (status, output, errors) = try Self.spawn(executable, arguments, environment: ["PGOPTIONS=-c search_path=\(schema)"], in: dir)
+        let outcome = try ChildProcess.run(executable, arguments, environment: ["PGOPTIONS": "-c search_path=\(schema)"])
+        let (status, output, errors) = (outcome.status, outcome.standardOutput, outcome.standardError)
         guard status == 0 else {
             let lines = errors.split(whereSeparator: \.isNewline)
             let line = lines.first { $0.contains("error") || $0.contains("ERROR") || $0.contains("FATAL") } ?? lines.first ?? ""
@@ -90,43 +92,5 @@ struct PgbenchComparison {
             if let tps = Double(number) { return tps }
         }
         throw BenchError("pgbench -M \(mode): no `tps = ` line in its output")
-    }
-
-    /// posix_spawn with an empty signal mask and default dispositions: a child started from a
-    /// Swift process otherwise inherits blocked signals, and pgbench's `-T` timer (SIGALRM) would
-    /// never fire. Output goes to files in `dir`; returns (exit status, stdout, stderr).
-    static func spawn(_ executable: String, _ arguments: [String], environment extra: [String], in dir: URL) throws -> (Int32, String, String) {
-        let outPath = dir.appendingPathComponent("stdout").path, errPath = dir.appendingPathComponent("stderr").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        sigdelset(&all, SIGKILL)
-        sigdelset(&all, SIGSTOP)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let inherited = ProcessInfo.processInfo.environment.filter { entry in !extra.contains { $0.hasPrefix(entry.key + "=") } }
-        let env = (inherited.map { "\($0.key)=\($0.value)" } + extra).map { strdup($0) } + [nil]
-        defer { env.forEach { free($0) } }
-        var pid = pid_t()
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, env)
-        guard rc == 0 else { throw BenchError("cannot run \(executable): \(String(cString: strerror(rc)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-        let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        let exited = (status & 0x7f) == 0
-        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output, errors)
     }
 }

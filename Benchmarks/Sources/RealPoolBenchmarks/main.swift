@@ -82,19 +82,9 @@ func pgbench(mode: String) throws -> Double {
     let script = NSTemporaryDirectory() + "/realpool-bench-\(getpid()).sql"
     try "\\set id random(1, 100000)\nSELECT balance FROM bench_accounts WHERE id = :id;\n".write(toFile: script, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: script) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    // -t, not -T: a child of a Swift process inherits blocked signals, and -T's timer is SIGALRM
-    let transactions = Int(seconds * 10_000)
-    p.arguments = ["pgbench", "-n", "-M", mode, "-c", "1", "-t", String(transactions), "-f", script,
-                   "-h", server.socketDirectory, "-p", String(server.port), "-U", server.user, "postgres"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
+    let outcome = try ChildProcess.run("pgbench", ["-n", "-M", mode, "-c", "1", "-T", String(Int(seconds)), "-f", script,
+                                                   "-h", server.socketDirectory, "-p", String(server.port), "-U", server.user, "postgres"])
+    let text = outcome.standardOutput
     guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") && $0.contains("without") })
             ?? text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
           let tps = Double(line.dropFirst(6).split(separator: " ").first ?? "") else {
@@ -137,13 +127,23 @@ if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] {
 say("RealPool benchmarks, \(Int(seconds)) s per measurement, embedded PostgreSQL \(server.port)")
 let norm = normaliser()
 say(String(format: "normaliser: 1 KB query lex+fingerprint %.2f µs (target < 20), cached lookup %.3f µs (target < 1)", norm.uncachedMicros, norm.cachedMicros))
-let pgPrepared = try pgbench(mode: "prepared")
-let blocking = try connectionPreparedBlocking()
-let asyncRate = try await connectionPreparedAsync()
-let databaseRate = try await databasePrepared()
-let pgPrepared2 = try pgbench(mode: "prepared")
-let reference = (pgPrepared + pgPrepared2) / 2
-say(String(format: "pgbench -M prepared -c 1 (mean of before/after): %.0f tps (%.0f, %.0f)", reference, pgPrepared, pgPrepared2))
-say(String(format: "Connection prepared PK lookup, blocking: %.0f/s = %.1f%% of pgbench (target ≥ 95%%)", blocking, blocking / reference * 100))
-say(String(format: "Connection prepared PK lookup, async:    %.0f/s = %.1f%% of pgbench", asyncRate, asyncRate / reference * 100))
-say(String(format: "Database (pool of 1, rewritten to prepared):   %.0f/s = %.1f%% of pgbench", databaseRate, databaseRate / reference * 100))
+// Interleaved rounds, each ratio taken within its round, and the median reported: this machine is
+// shared and noisy, and a slow second shifts every measurement in it alike.
+let rounds = Int(ProcessInfo.processInfo.environment["BENCH_ROUNDS"] ?? "3") ?? 3
+var ratios: [String: [Double]] = [:]
+for round in 1...rounds {
+    let reference = try pgbench(mode: "prepared")
+    let blocking = try connectionPreparedBlocking()
+    let asyncRate = try await connectionPreparedAsync()
+    let databaseRate = try await databasePrepared()
+    ratios["blocking", default: []].append(blocking / reference)
+    ratios["async", default: []].append(asyncRate / reference)
+    ratios["database", default: []].append(databaseRate / reference)
+    say(String(format: "round %d: pgbench -M prepared -c 1 %.0f tps; Connection blocking %.0f/s, async %.0f/s; Database %.0f/s",
+               round, reference, blocking, asyncRate, databaseRate))
+}
+func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] * 100 }
+say(String(format: "median of %d rounds, as %% of pgbench -M prepared -c 1 on the same server:", rounds))
+say(String(format: "  Connection prepared PK lookup, blocking: %.1f%% (target >= 95%%)", median(ratios["blocking"]!)))
+say(String(format: "  Connection prepared PK lookup, async:    %.1f%%", median(ratios["async"]!)))
+say(String(format: "  Database, pool of 1, rewritten:          %.1f%%", median(ratios["database"]!)))

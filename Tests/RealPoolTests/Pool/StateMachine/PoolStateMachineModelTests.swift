@@ -1,18 +1,8 @@
 import Testing
 @testable import RealPool
 
-/// A small deterministic generator (PoolModelRandom), so every run drives the same event sequences.
-struct PoolModelRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The model test's deterministic generator: every run drives the same event sequences.
+typealias PoolModelRandom = SeededGenerator
 
 /// A simulated executor: it runs the state machine's actions against a fake world (connects, pings,
 /// resets and closes that complete later, a fake clock, leases held by fake callers) and checks, after

@@ -1,4 +1,4 @@
-/// SplitMix64: a tiny deterministic generator so property and fuzz tests are reproducible.
+/// SplitMix64: a tiny deterministic generator so property, fuzz and model tests are reproducible.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
 
