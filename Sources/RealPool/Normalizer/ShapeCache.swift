@@ -17,16 +17,22 @@ public final class ShapeCache: Sendable {
     }
 
     public let capacity: Int
+    /// Texts longer than this (UTF-8 bytes) are normalised every time and never cached: a cache of
+    /// `capacity` entries must not pin gigabytes when an application generates huge one-off
+    /// statements (bulk `INSERT ... VALUES` with inline data). Default 64 KiB.
+    public let maxCachedTextBytes: Int
     private let state: Mutex<State>
 
-    public init(capacity: Int = 4096) {
+    public init(capacity: Int = 4096, maxCachedTextBytes: Int = 64 * 1024) {
         let capacity = max(1, capacity)
         self.capacity = capacity
+        self.maxCachedTextBytes = maxCachedTextBytes
         self.state = Mutex(State(order: [Key?](repeating: nil, count: capacity)))
     }
 
     /// The normalised form of `sql` under `style`, from the cache or computed and remembered.
     public func normalize(_ sql: String, style: PlaceholderStyle) -> NormalizedQuery {
+        if sql.utf8.count > maxCachedTextBytes { return Normalizer(style: style).normalize(sql) }
         let key = Key(sql: sql, style: style)
         if let hit = state.withLock({ $0.entries[key] }) { return hit }
         // Normalise outside the lock: it is pure, and two threads racing on the same new text

@@ -55,3 +55,15 @@ import Testing
         #expect(cache.count <= 64)
     }
 }
+
+@Suite("ShapeCache bounds")
+struct ShapeCacheBoundTests {
+    @Test func hugeTextsAreNormalisedButNotCached() {
+        let cache = ShapeCache(capacity: 8, maxCachedTextBytes: 1024)
+        let huge = "SELECT 1 -- " + String(repeating: "x", count: 4096)
+        #expect(cache.normalize(huge, style: .dollar).kind == .preparable)
+        #expect(cache.count == 0)
+        _ = cache.normalize("SELECT 2", style: .dollar)
+        #expect(cache.count == 1)
+    }
+}
