@@ -48,7 +48,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RealPoolTests",
-            dependencies: ["RealPool", "EmbeddedPostgres"]
+            dependencies: [
+                "RealPool",
+                "EmbeddedPostgres",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -80,7 +80,10 @@ extension Database: StatementExecutor {
         let delta = pooled.statements.statistics - before
         pooled.notePrepared()
         statementTotals.withLock { $0 = $0 + delta }
-        queryStatistics.record(query, duration: ContinuousClock.now - started, rows: result?.count ?? 0,
+        statementMetrics.record(delta)
+        let duration = ContinuousClock.now - started
+        statementMetrics.recordDuration(duration, fingerprint: query.fingerprint, fingerprintHex: query.fingerprintHex)
+        queryStatistics.record(query, duration: duration, rows: result?.count ?? 0,
                                prepared: delta.hits + delta.misses > 0 && delta.plainExecutions == 0, failed: result == nil)
     }
 

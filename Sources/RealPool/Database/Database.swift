@@ -23,6 +23,7 @@ public final class Database: Sendable {
     let statementTotals = Mutex(StatementCacheStatistics())
     /// Calls, time, rows and errors per query shape; see ``topQueries(_:)``.
     public let queryStatistics: QueryStatistics
+    let statementMetrics: StatementMetrics
     let logger: Logger
 
     public init(_ configuration: DatabaseConfiguration) {
@@ -36,6 +37,7 @@ public final class Database: Sendable {
         prepareTargets = PrepareTargetRegistry(autoPrepareThreshold: configuration.autoPrepareThreshold)
         runner = StatementRunner(registry: prepareTargets)
         queryStatistics = QueryStatistics(capacity: configuration.maxTrackedQueryShapes)
+        statementMetrics = StatementMetrics(poolName: configuration.name, maxShapes: configuration.maxTrackedQueryShapes)
         let maxStatements = configuration.maxPreparedStatements
         let maxBytes = configuration.maxPreparedSQLBytes
         pool = ConnectionPool(name: configuration.name, configuration: configuration.pool, logger: logger) {

@@ -22,7 +22,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     enum WaiterSlot {
         /// Registered, no continuation yet: the answer may arrive before the caller suspends.
         case pending
-        case async(CheckedContinuation<Lease, any Error>)
+        case async(CheckedContinuation<Result<Lease, any Error>, Never>)
         case blocking(BlockingWaiter<Lease>)
         /// The answer arrived before the caller was ready for it.
         case resolved(Result<Lease, any Error>)
@@ -41,7 +41,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         var createdAt: ContinuousClock.Instant
     }
 
-    private enum Wake { case none, async(CheckedContinuation<Lease, any Error>), blocking(BlockingWaiter<Lease>), giveBack(Lease) }
+    private enum Wake { case none, async(CheckedContinuation<Result<Lease, any Error>, Never>), blocking(BlockingWaiter<Lease>), giveBack(Lease) }
     private enum CloseStep { case gone, aborting, close(Resource), interrupt(Resource) }
 
     struct State {
@@ -61,6 +61,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     let name: String
     let configuration: PoolConfiguration
     let logger: Logger
+    let metrics: PoolMetrics
     private let origin = ContinuousClock.now
     private let state: Mutex<State>
     private let factory: @Sendable () async throws -> Resource
@@ -72,6 +73,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         logger[metadataKey: "db.client.connection.pool.name"] = "\(name)"
         self.logger = logger
         self.factory = factory
+        self.metrics = PoolMetrics(poolName: name, configuration: configuration)
         self.state = Mutex(State(machine: PoolStateMachine(configuration: configuration)))
         let actions = state.withLock { $0.machine.start(now: .origin) }
         perform(actions)
@@ -83,10 +85,16 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     /// Waits for a connection, suspending (never blocking) while none is free.
     func lease(callSite: CallSite) async throws -> Lease {
+        let started = ContinuousClock.now
         let request = register(callSite)
-        if let ready = takeResolved(request) { return try ready.get() }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
+        if let ready = takeResolved(request) { return try granted(ready, since: started) }
+        return try granted(await waitForLease(request), since: started)
+    }
+
+    /// Suspends until the request is answered (or the task is cancelled).
+    private func waitForLease(_ request: RequestID) async -> Result<Lease, any Error> {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Lease, any Error>, Never>) in
                 let ready = state.withLock { s -> Result<Lease, any Error>? in
                     if case .resolved(let r)? = s.waiters[request] {
                         s.waiters[request] = nil
@@ -95,7 +103,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
                     s.waiters[request] = .async(continuation)
                     return nil
                 }
-                if let ready { continuation.resume(with: ready) }
+                if let ready { continuation.resume(returning: ready) }
             }
         } onCancel: {
             let now = self.now
@@ -103,10 +111,17 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         }
     }
 
+    private func granted(_ result: Result<Lease, any Error>, since started: ContinuousClock.Instant) throws -> Lease {
+        let lease = try result.get()
+        metrics.waitTime.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        return lease
+    }
+
     /// Waits for a connection on the calling thread. Never call from async code.
     func leaseBlocking(callSite: CallSite) throws -> Lease {
+        let started = ContinuousClock.now
         let request = register(callSite)
-        if let ready = takeResolved(request) { return try ready.get() }
+        if let ready = takeResolved(request) { return try granted(ready, since: started) }
         let waiter = BlockingWaiter<Lease>()
         let ready = state.withLock { s -> Result<Lease, any Error>? in
             if case .resolved(let r)? = s.waiters[request] {
@@ -116,8 +131,8 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
             s.waiters[request] = .blocking(waiter)
             return nil
         }
-        if let ready { return try ready.get() }
-        return try waiter.wait().get()
+        if let ready { return try granted(ready, since: started) }
+        return try granted(waiter.wait(), since: started)
     }
 
     private func register(_ callSite: CallSite) -> RequestID {
@@ -145,6 +160,9 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     func release(_ lease: Lease, state releaseState: PoolStateMachine.ReleaseState) {
         let now = self.now
         let (actions, orphaned) = state.withLock { s -> ([Action], Bool) in
+            if let info = s.leases[lease.request] {
+                metrics.useTime.recordNanoseconds((ContinuousClock.now - info.since).nanoseconds)
+            }
             s.leases[lease.request] = nil
             s.callSites[lease.request] = nil
             // a connection force-closed at the shutdown deadline is no longer the pool's
@@ -211,6 +229,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     func perform(_ actions: [Action]) {
         for action in actions { perform(action) }
+        metrics.update(state.withLock { $0.machine.statistics })
     }
 
     private func perform(_ action: Action) {
@@ -241,6 +260,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
             case .cancelled:
                 error = CancellationError()
             case .timeout(let lastConnectError):
+                metrics.timeouts.increment()
                 let cause = state.withLock { $0.lastConnectError }.map { "; the last connection attempt failed: \($0)" }
                     ?? lastConnectError.map { "; the last connection attempt failed: \($0)" } ?? ""
                 error = PoolError(kind: .acquireTimeout, message: "no connection became free within the pool's acquireTimeout (\(configuration.acquireTimeout)); the pool has \(configuration.maxConnections) connections at most\(cause)")
@@ -269,6 +289,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         case .resetConnection(let id):
             guard let resource = state.withLock({ $0.resources[id]?.resource }) else { return }
             logger.warning("connection returned inside a transaction; rolling it back", metadata: ["pool.connection": "\(id)"])
+            metrics.returnsRolledBack.increment()
             Task {
                 let ok = await resource.reset()
                 let now = self.now
@@ -339,7 +360,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         }
         switch wake {
         case .none: break
-        case .async(let c): c.resume(with: result)
+        case .async(let c): c.resume(returning: result)
         case .blocking(let b): b.resume(result)
         case .giveBack(let lease): release(lease, state: .idle)
         }
@@ -347,7 +368,9 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     private func connect(_ id: ConnectionID) async {
         let outcome: Result<Resource, any Error>
+        let started = ContinuousClock.now
         do { outcome = .success(try await factory()) } catch { outcome = .failure(error) }
+        if case .success = outcome { metrics.createTime.recordNanoseconds((ContinuousClock.now - started).nanoseconds) }
         let now = self.now
         let lifetime = configuration.jitteredLifetime(random: Double.random(in: 0..<1))
         var closeNow: Resource?
