@@ -78,7 +78,7 @@ extension Database: StatementExecutor {
     private func record(_ query: NormalizedQuery, since started: ContinuousClock.Instant, before: StatementCacheStatistics,
                         pooled: PooledConnection, result: QueryResult?) {
         let delta = pooled.statements.statistics - before
-        pooled.notePrepared()
+        pooled.refreshSnapshot()
         statementTotals.withLock { $0 = $0 + delta }
         statementMetrics.record(delta)
         let duration = ContinuousClock.now - started

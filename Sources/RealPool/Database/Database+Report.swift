@@ -45,11 +45,11 @@ extension Database {
     public func report() -> PoolReport {
         let entries = pool.snapshot().map { snap -> PoolReport.Entry in
             var state = snap.state
-            if let c = snap.resource?.connection {
-                if c.isBroken || c.isClosed {
+            if let info = snap.resource?.snapshot {
+                if info.broken {
                     state = "broken"
                 } else if snap.state == "leased" {
-                    switch c.transactionStatus {
+                    switch info.transactionStatus {
                     case .inTransaction: state = "in transaction"
                     case .inFailedTransaction: state = "failed transaction"
                     default: break
@@ -58,8 +58,8 @@ extension Database {
             }
             return PoolReport.Entry(
                 backendPID: snap.resource?.connection.backendPID, state: state, lessee: snap.lessee,
-                heldFor: snap.leasedFor, lastStatement: snap.resource?.lastStatement,
-                preparedStatements: snap.resource?.preparedStatements ?? 0, age: snap.age)
+                heldFor: snap.leasedFor, lastStatement: snap.resource?.snapshot.lastStatement,
+                preparedStatements: snap.resource?.snapshot.preparedStatements ?? 0, age: snap.age)
         }
         return PoolReport(poolName: configuration.name, entries: entries, statistics: statistics)
     }

@@ -12,6 +12,8 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     struct Info {
         var lastStatement: String?
         var preparedStatements = 0
+        var transactionStatus = TransactionStatus.idle
+        var broken = false
     }
 
     init(connection: Connection, statements: StatementCache) {
@@ -19,14 +21,21 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
         self.statements = statements
     }
 
-    var lastStatement: String? { info.withLock { $0.lastStatement } }
-    /// How many statements the connection had prepared after its last statement.
-    var preparedStatements: Int { info.withLock { $0.preparedStatements } }
+    /// What the report shows, as of the lessee's last statement: the report runs on other
+    /// threads and must not read the connection or its cache while the lessee uses them.
+    var snapshot: Info { info.withLock { $0 } }
 
-    /// Copies what the report shows out of the lessee-only cache.
-    func notePrepared() {
+    /// Copies what the report shows out of the lessee-only connection and cache. Called by the
+    /// lessee after each statement.
+    func refreshSnapshot() {
         let n = statements.count
-        info.withLock { $0.preparedStatements = n }
+        let status = connection.transactionStatus
+        let broken = connection.isBroken || connection.isClosed
+        info.withLock {
+            $0.preparedStatements = n
+            $0.transactionStatus = status
+            $0.broken = broken
+        }
     }
 
     func noteStatement(_ sql: String) {

@@ -76,6 +76,7 @@ public final class Transaction: StatementExecutor {
     func control(_ sql: String) async throws {
         try enter()
         defer { usage.leave() }
+        defer { lease.resource.refreshSnapshot() }
         _ = try await lease.resource.connection.simpleQuery(sql)
     }
 }
