@@ -3,7 +3,6 @@ import CLibPQ
 import Glibc
 #endif
 import Logging
-import Synchronization
 
 /// One physical libpq connection to PostgreSQL.
 ///
@@ -26,7 +25,7 @@ public final class Connection: @unchecked Sendable {
     private let notices: Unmanaged<NoticeContext>
     /// `PGcancel` is safe to use from any thread; guarded so that `close` cannot free it under a
     /// concurrent `cancel`.
-    private let cancelHandle: Mutex<CancelHandle>
+    private let cancelHandle: Locked<CancelHandle>
     /// Set once the connection has failed or been closed; it is never used again.
     public private(set) var isClosed = false
     /// Whether the last request left a fatal condition (lost connection, protocol misuse).
@@ -41,7 +40,7 @@ public final class Connection: @unchecked Sendable {
         logger[metadataKey: "db.backend_pid"] = "\(PQbackendPID(pg))"
         self.logger = logger
         self.notices = Unmanaged.passRetained(NoticeContext(logger: logger))
-        self.cancelHandle = Mutex(CancelHandle(pointer: PQgetCancel(pg)))
+        self.cancelHandle = Locked(CancelHandle(pointer: PQgetCancel(pg)))
         PQsetNoticeReceiver(pg, noticeReceiver, notices.toOpaque())
         PQsetnonblocking(pg, 1)
     }

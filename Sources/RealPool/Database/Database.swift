@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 /// The entry point: a pool of PostgreSQL connections that you use like a single connection.
 ///
@@ -20,7 +19,7 @@ public final class Database: Sendable {
     let prepareTargets: PrepareTargetRegistry
     let runner: StatementRunner
     /// Statement-cache counters of every connection, folded in after each statement.
-    let statementTotals = Mutex(StatementCacheStatistics())
+    let statementTotals = Locked(StatementCacheStatistics())
     /// Calls, time, rows and errors per query shape; see ``topQueries(_:)``.
     public let queryStatistics: QueryStatistics
     let statementMetrics: StatementMetrics

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The connection a transaction or session holds, and the rule that it runs one statement at a
 /// time.
@@ -8,7 +7,7 @@ final class LeaseGuard: Sendable {
         var busy = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Marks the holder busy for one statement; throws when it has ended or is already busy.
     func enter() throws {

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// One physical connection as the ``Database`` pools it: the libpq connection plus what the
 /// façade tracks about it. The pool sees it only as a ``PoolableConnection``.
@@ -7,7 +6,7 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     /// What this connection has prepared. Used only by the lessee, like the connection itself.
     let statements: StatementCache
     /// For `db.report()`, read from other threads while the connection is leased.
-    private let info = Mutex(Info())
+    private let info = Locked(Info())
 
     struct Info {
         var lastStatement: String?

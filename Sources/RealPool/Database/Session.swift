@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A logical connection for code that manages transactions itself or needs session state.
 ///
@@ -9,7 +8,7 @@ import Synchronization
 public final class Session: StatementExecutor {
     let database: Database
     let usage = LeaseGuard()
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     struct State {
         var pinned: ConnectionPool<PooledConnection>.Lease?

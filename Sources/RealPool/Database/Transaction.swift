@@ -1,4 +1,3 @@
-import Synchronization
 
 /// One connection held for a `transaction { }` block. Runs one statement at a time.
 public final class Transaction: StatementExecutor {
@@ -7,15 +6,15 @@ public final class Transaction: StatementExecutor {
     let depth: Int
     let usage: LeaseGuard
     /// Whether this block (not a nested one) is still open.
-    private let open = Mutex(true)
-    private let savepoints: Mutex<Int>
+    private let open = Locked(true)
+    private let savepoints: Locked<Int>
 
     init(database: Database, lease: ConnectionPool<PooledConnection>.Lease, depth: Int, usage: LeaseGuard) {
         self.database = database
         self.lease = lease
         self.depth = depth
         self.usage = usage
-        self.savepoints = Mutex(0)
+        self.savepoints = Locked(0)
     }
 
     public func run(_ sql: String, _ parameters: [PostgresBind], dollarStyle: Bool, callSite: CallSite) async throws -> QueryResult {

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A bounded, thread-safe cache from (exact text, placeholder style) to its `NormalizedQuery`, so
 /// that a text seen before costs one hash lookup. When full, the oldest entry is evicted (FIFO):
@@ -9,7 +8,7 @@ public final class ShapeCache: Sendable {
         let style: PlaceholderStyle
     }
 
-    struct State: ~Copyable {
+    struct State {
         var entries: [Key: NormalizedQuery] = [:]
         /// Insertion order, as a ring buffer of keys.
         var order: [Key?]
@@ -21,13 +20,13 @@ public final class ShapeCache: Sendable {
     /// `capacity` entries must not pin gigabytes when an application generates huge one-off
     /// statements (bulk `INSERT ... VALUES` with inline data). Default 64 KiB.
     public let maxCachedTextBytes: Int
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     public init(capacity: Int = 4096, maxCachedTextBytes: Int = 64 * 1024) {
         let capacity = max(1, capacity)
         self.capacity = capacity
         self.maxCachedTextBytes = maxCachedTextBytes
-        self.state = Mutex(State(order: [Key?](repeating: nil, count: capacity)))
+        self.state = Locked(State(order: [Key?](repeating: nil, count: capacity)))
     }
 
     /// The normalised form of `sql` under `style`, from the cache or computed and remembered.

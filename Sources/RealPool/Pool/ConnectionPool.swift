@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 /// Runs the pool's ``PoolStateMachine`` for async and blocking callers alike.
 ///
@@ -63,7 +62,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     let logger: Logger
     let metrics: PoolMetrics
     private let origin = ContinuousClock.now
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let factory: @Sendable () async throws -> Resource
 
     init(name: String, configuration: PoolConfiguration, logger: Logger, factory: @escaping @Sendable () async throws -> Resource) {
@@ -74,7 +73,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         self.logger = logger
         self.factory = factory
         self.metrics = PoolMetrics(poolName: name, configuration: configuration)
-        self.state = Mutex(State(machine: PoolStateMachine(configuration: configuration)))
+        self.state = Locked(State(machine: PoolStateMachine(configuration: configuration)))
         let actions = state.withLock { $0.machine.start(now: .origin) }
         perform(actions)
     }

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The prepare targets of one database: thread-safe, shared by every connection of a pool.
 ///
@@ -10,7 +9,7 @@ import Synchronization
 /// types, a failed prepare) is shared knowledge about the target's text, see
 /// `PreparedTargetKnowledge`.
 public final class PrepareTargetRegistry: Sendable {
-    struct State: ~Copyable {
+    struct State {
         /// Candidates per fingerprint: usually one; several when targets share a canonical text but
         /// differ in which slots are literals (`status = 'a' AND id = $1` and `status = $1 AND id = $2`).
         var byFingerprint: [UInt64: [RegisteredTarget]] = [:]
@@ -24,7 +23,7 @@ public final class PrepareTargetRegistry: Sendable {
         var executionCounts: [String: Int] = [:]
     }
 
-    let state: Mutex<State>
+    let state: Locked<State>
 
     /// Prepare a preparable shape automatically once it has run this many times (psycopg's
     /// `prepare_threshold`); nil (the default) turns automatic preparation off, so that only the
@@ -41,7 +40,7 @@ public final class PrepareTargetRegistry: Sendable {
         self.autoPrepareThreshold = autoPrepareThreshold.map { max(1, $0) }
         self.maxTrackedShapes = max(1, maxTrackedShapes)
         self.maxAutomaticTargets = max(0, maxAutomaticTargets)
-        self.state = Mutex(State())
+        self.state = Locked(State())
     }
 
     /// Registers a shape to run as a prepared statement and returns its handle. Registering the

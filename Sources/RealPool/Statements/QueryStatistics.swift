@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Per-shape query statistics: the "most common queries and their average runtime" report.
 ///
@@ -25,7 +24,7 @@ public final class QueryStatistics: Sendable {
     }
 
     public let capacity: Int
-    private let entries = Mutex<[UInt64: Entry]>([:])
+    private let entries = Locked<[UInt64: Entry]>([:])
     static let otherFingerprint: UInt64 = 0
 
     public init(capacity: Int = 1000) {

@@ -1,5 +1,4 @@
 import Metrics
-import Synchronization
 
 /// Statement-cache counters and per-shape query durations through swift-metrics.
 ///
@@ -16,7 +15,7 @@ final class StatementMetrics: Sendable {
     private let fallbacks: Counter
     private let poolName: String
     private let maxShapes: Int
-    private let durations = Mutex<[UInt64: Timer]>([:])
+    private let durations = Locked<[UInt64: Timer]>([:])
 
     init(poolName: String, maxShapes: Int) {
         let pool = ("db.client.connection.pool.name", poolName)

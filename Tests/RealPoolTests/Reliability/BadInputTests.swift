@@ -40,11 +40,14 @@ struct BadInputTests {
         await db.shutdown()
     }
 
+    /// Under a sanitizer (REALPOOL_SANITIZER=1) copying 100 MB takes long enough to starve the
+    /// other tests' tasks, so the size is cut there; the code path is the same.
     @Test func aHundredMegabyteParameterArrivesWhole() async throws {
+        let size = ProcessInfo.processInfo.environment["REALPOOL_SANITIZER"] == nil ? 100_000_000 : 5_000_000
         let db = try TestServer.database()
-        let big = String(repeating: "x", count: 100_000_000)
-        let r = try await db.execute("SELECT length($1::text), md5($1::text) = md5(repeat('x', 100000000))", big)
-        #expect(try r[0].decode(Int.self, column: 0) == 100_000_000)
+        let big = String(repeating: "x", count: size)
+        let r = try await db.execute("SELECT length($1::text), md5($1::text) = md5(repeat('x', $2))", big, size)
+        #expect(try r[0].decode(Int.self, column: 0) == size)
         #expect(try r[0].decode(Bool.self, column: 1) == true)
         try await expectHealthy(db)
         await db.shutdown()

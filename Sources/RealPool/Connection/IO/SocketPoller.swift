@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 import CEpoll
-import Synchronization
 
 /// One background thread that waits on every connection's socket with epoll and resumes the task
 /// that waits for it. Async callers therefore never park a cooperative-pool thread in libpq: they
@@ -27,7 +26,7 @@ final class SocketPoller: Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private init() {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// State guarded by a pthread mutex: RealPool's one lock.
+///
+/// Not `Synchronization.Mutex`: ThreadSanitizer understands pthread mutexes, but the standard
+/// library is not instrumented, so every access under a `Mutex` shared with a plain thread (the
+/// socket poller, blocking callers) would be reported as a race, and real races would drown in
+/// them. The cost is the same uncontended atomic either way.
+final class Locked<State>: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var state: State
+
+    init(_ state: State) {
+        self.state = state
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body(&state)
+    }
+}
