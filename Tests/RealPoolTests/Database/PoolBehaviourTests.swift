@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import RealPool
 
@@ -53,7 +52,7 @@ struct PoolBehaviourTests {
         let db = try TestServer.database(maxConnections: 2)
         _ = try await db.execute("SELECT 1")
         // beats counted only while queries are outstanding
-        let beats = Mutex((outstanding: true, count: 0))
+        let beats = Locked((outstanding: true, count: 0))
         let heartbeat = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(5))
@@ -107,7 +106,7 @@ struct PoolBehaviourTests {
 
     @Test func threadsAndTasksShareOnePool() async throws {
         let db = try TestServer.database(maxConnections: 2)
-        let threadResults = Mutex<[Int]>([])
+        let threadResults = Locked<[Int]>([])
         let threads = (0..<4).map { i in
             Thread {
                 for j in 0..<10 {
@@ -132,7 +131,7 @@ struct PoolBehaviourTests {
         let db = try TestServer.database()
         let t = TestServer.uniqueName("btx")
         try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(t) (id int)"))
-        let done = Mutex(false)
+        let done = Locked(false)
         let thread = Thread {
             try! db.blocking.transaction { tx in
                 try tx.execute("INSERT INTO \(unsafeRaw: t) VALUES (1)")

@@ -99,3 +99,32 @@ struct SessionStateTests {
         await db.shutdown()
     }
 }
+
+@Suite("Blocking session")
+struct BlockingSessionTests {
+    @Test func pinsForBeginAndSessionStateAndResetsAfter() async throws {
+        let db = try TestServer.database()
+        let outcome = Locked<[String]>([])
+        let thread = Thread {
+            do {
+                try db.blocking.withSession { s in
+                    try s.execute("BEGIN")
+                    outcome.withLock { $0.append("pinned=\(s.isPinned)") }
+                    try s.execute("COMMIT")
+                    outcome.withLock { $0.append("pinned=\(s.isPinned)") }
+                    try s.execute("SET application_name = 'blocking-session'")
+                    outcome.withLock { $0.append("pinned=\(s.isPinned)") }
+                }
+                let name = try db.blocking.execute("SHOW application_name")[0].decode(String.self, column: 0)
+                outcome.withLock { $0.append(name) }
+            } catch {
+                outcome.withLock { $0.append("error: \(error)") }
+            }
+        }
+        thread.start()
+        try await TestServer.waitUntil("the thread finishes") { outcome.withLock { $0.count } == 4 }
+        #expect(outcome.withLock { $0 } == ["pinned=true", "pinned=false", "pinned=true", "RealPoolTests"])
+        #expect(db.statistics["leased"] == 0)
+        await db.shutdown()
+    }
+}

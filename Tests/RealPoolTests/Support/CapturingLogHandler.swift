@@ -1,9 +1,9 @@
 import Logging
-import Synchronization
+@testable import RealPool
 
 /// Collects log messages so tests can wait for a warning instead of reading stderr.
 final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
 
     var messages: [String] { lines.withLock { $0 } }
 
