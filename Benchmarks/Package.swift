@@ -8,6 +8,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
+        // comparison only: never a dependency of the library
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -15,6 +18,15 @@ let package = Package(
             dependencies: [
                 .product(name: "RealPool", package: "main"),
                 .product(name: "EmbeddedPostgres", package: "main"),
+            ]
+        ),
+        .executableTarget(
+            name: "PeerComparison",
+            dependencies: [
+                .product(name: "RealPool", package: "main"),
+                .product(name: "EmbeddedPostgres", package: "main"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -67,8 +67,14 @@ public enum ChildProcess {
         let exited = status & 0x7f == 0
         return Outcome(
             status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f),
-            standardOutput: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+            standardOutput: contents(outPath),
+            standardError: contents(errPath))
+    }
+
+    /// `FileManager` rather than `String(contentsOfFile:)`, which leaks its read buffer in
+    /// swift-corelibs-foundation (LeakSanitizer reports it).
+    private static func contents(_ path: String) -> String {
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     /// Every descriptor this process has open, from /proc/self/fd.
