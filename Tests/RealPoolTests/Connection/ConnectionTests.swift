@@ -27,7 +27,7 @@ struct ConnectionTests {
 
     @Test func connectsOverTCPWithPasswordFromURL() async throws {
         guard let server = try TestServer.embedded() else { return }
-        let c = try await Connection.connect(ConnectionConfiguration(server.tcpURL))
+        let c = try await Connection.connect(ConnectionConfiguration(server.tcpURL, connectTimeout: .seconds(30)))
         defer { c.close() }
         #expect(try await c.query("SELECT 1")[0].decode(Int.self, column: 0) == 1)
     }

@@ -31,7 +31,7 @@ enum TestServer {
     }
 
     static func configuration() throws -> ConnectionConfiguration {
-        ConnectionConfiguration(try connectionString(), applicationName: "RealPoolTests")
+        ConnectionConfiguration(try connectionString(), connectTimeout: .seconds(30), applicationName: "RealPoolTests")
     }
 
     static func connect() throws -> Connection { try Connection.connect(configuration()) }
@@ -63,7 +63,7 @@ extension TestServer {
         var pool = PoolConfiguration()
         pool.maxConnections = maxConnections
         pool.minConnections = minConnections
-        pool.acquireTimeout = .seconds(10)
+        pool.acquireTimeout = .seconds(30)  // generous: a loaded 2-core machine can be slow to connect
         var config = DatabaseConfiguration(try configuration(), pool: pool)
         adjust(&config)
         return Database(config)
