@@ -17,7 +17,7 @@ let server = try EmbeddedPostgres.start()
 defer { server.stop() }
 
 let loader = try Connection.connect(ConnectionConfiguration(server.connectionString))
-_ = try loader.simpleQuery("SET realpool_bench.scale = 1")
+_ = try loader.simpleQuery("CREATE SCHEMA realpool_bench; SET search_path = realpool_bench; SET realpool_bench.scale = 1")
 _ = try loader.simpleQuery(try String(contentsOf: fixtures.appendingPathComponent("schema.sql"), encoding: .utf8))
 _ = try loader.simpleQuery(try String(contentsOf: fixtures.appendingPathComponent("data.sql"), encoding: .utf8))
 _ = try loader.simpleQuery("ANALYZE")
@@ -43,29 +43,29 @@ let joinSQL = """
 
 struct PointLookup: PostgresPreparedStatement {
     static let sql = pointSQL
-    typealias Row = (Int32, String)
-    var id: Int32
+    typealias Row = (Int64, String)
+    var id: Int64
     func makeBindings() -> PostgresBindings {
         var b = PostgresBindings()
         b.append(id)
         return b
     }
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (id, email, _, _, _) = try row.decode((Int32, String, String, String, Date).self)
+        let (id, email, _, _, _) = try row.decode((Int64, String, String, String, Date).self)
         return (id, email)
     }
 }
 
 struct JoinReport: PostgresPreparedStatement {
     static let sql = joinSQL
-    typealias Row = Int32
-    var userID: Int32
+    typealias Row = Int64
+    var userID: Int64
     func makeBindings() -> PostgresBindings {
         var b = PostgresBindings()
         b.append(userID)
         return b
     }
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int32.self, context: .default) }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self, context: .default) }
 }
 
 /// Runs `body` in `workers` concurrent loops for `seconds`; returns operations per second.
@@ -110,7 +110,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
                 _ = try await db.execute(isJoin ? joinSQL : pointSQL, id)
             }
             let theirs = try await measure(workers: workers) {
-                let id = Int32.random(in: 1...10_000)
+                let id = Int64.random(in: 1...10_000)
                 if isJoin {
                     for try await _ in try await client.execute(JoinReport(userID: id)) {}
                 } else {
