@@ -77,6 +77,27 @@ func databasePrepared() async throws -> Double {
     return Double(n) / seconds
 }
 
+/// The same statements inside one transaction: one lease for all of them, so the difference to
+/// `databasePrepared` is the cost of leasing and releasing per statement.
+func databaseInOneTransaction() async throws -> Double {
+    var pool = PoolConfiguration()
+    pool.maxConnections = 1
+    let db = Database(DatabaseConfiguration(dsn, pool: pool))
+    try db.addPrepareTarget("SELECT balance FROM bench_accounts WHERE id = $1")
+    let end = Date().addingTimeInterval(seconds)
+    var n = 0
+    try await db.transaction { tx in
+        while Date() < end {
+            for _ in 0..<100 {
+                _ = try await tx.execute("SELECT balance FROM bench_accounts WHERE id = $1", Int.random(in: 1...100000))
+            }
+            n += 100
+        }
+    }
+    await db.shutdown()
+    return Double(n) / seconds
+}
+
 /// pgbench -M prepared -c 1 with the same SQL against the same server.
 func pgbench(mode: String) throws -> Double {
     let script = NSTemporaryDirectory() + "/realpool-bench-\(getpid()).sql"
@@ -119,6 +140,7 @@ if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] {
     switch only {
     case "async": rate = try await connectionPreparedAsync()
     case "blocking": rate = try connectionPreparedBlocking()
+    case "transaction": rate = try await databaseInOneTransaction()
     default: rate = try await databasePrepared()
     }
     say(String(format: "%@: %.0f/s", only, rate))
