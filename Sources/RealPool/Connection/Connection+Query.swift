@@ -71,12 +71,17 @@ extension Connection {
     /// Sends every step, then one Sync, and reads all results in one round trip. The result has
     /// one entry per step; after a failed step the rest report `.pipelineAborted`, and since one
     /// Sync makes them one implicit transaction, the earlier steps' writes are rolled back too.
-    public func pipeline(_ steps: [PipelineStep]) throws -> [Result<QueryResult, PostgresError>] {
-        try run(.pipeline(steps))
+    ///
+    /// With a `deadline`, a server (or network) that has not answered by then is sent a cancel
+    /// request; if it still does not answer, the connection is closed and the call throws
+    /// ``PostgresError/Kind-swift.enum/timeout``. A statement the cancel stopped reports
+    /// `.timeout` too.
+    public func pipeline(_ steps: [PipelineStep], deadline: ContinuousClock.Instant? = nil) throws -> [Result<QueryResult, PostgresError>] {
+        try run(.pipeline(steps), deadline: deadline)
     }
 
-    public func pipeline(_ steps: [PipelineStep]) async throws -> [Result<QueryResult, PostgresError>] {
-        try await run(.pipeline(steps))
+    public func pipeline(_ steps: [PipelineStep], deadline: ContinuousClock.Instant? = nil) async throws -> [Result<QueryResult, PostgresError>] {
+        try await run(.pipeline(steps), deadline: deadline)
     }
 
     // MARK: helpers

@@ -37,12 +37,12 @@ extension Connection {
                     if outcome == .timedOut {
                         if cancelSent { throw abandonAfterTimeout() }
                         cancelSent = true
-                        await cancelInBackground()
+                        cancelInBackground()
                     }
                 } catch is CancellationError {
                     taskCancelled = true
                     cancelSent = true
-                    await cancelInBackground()
+                    cancelInBackground()
                 }
                 if try !consumeInput(&exchange) { break }
             }
@@ -113,14 +113,19 @@ extension Connection {
         PostgresError(.timeout, "the server did not answer in time, even to a cancel request; the connection was closed")
     }
 
-    /// `PQcancel` opens a connection and waits for it; run it off the cooperative pool.
-    func cancelInBackground() async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let thread = Thread { [self] in
-                cancel()
-                done.resume()
-            }
-            thread.start()
-        }
+    /// `PQcancel` opens a connection and waits for it, with no timeout of its own: run it on a
+    /// thread of its own and do not wait for it, so a server or network that stalls the cancel
+    /// too cannot hang the caller (the grace period then ends the wait).
+    func cancelInBackground() {
+        Thread { [self] in
+            // PQcancel writes with plain send(): on a connection the server has just closed that
+            // raises SIGPIPE, which would kill the process. Blocked here, it is discarded when
+            // this thread ends, and the write fails with EPIPE instead.
+            var pipe = sigset_t()
+            sigemptyset(&pipe)
+            sigaddset(&pipe, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipe, nil)
+            cancel()
+        }.start()
     }
 }

@@ -23,9 +23,10 @@ public final class Connection: @unchecked Sendable {
     public let serverVersion: Int
     let logger: Logger
     private let notices: Unmanaged<NoticeContext>
-    /// `PGcancel` is safe to use from any thread; guarded so that `close` cannot free it under a
-    /// concurrent `cancel`.
-    private let cancelHandle: Locked<CancelHandle>
+    /// `PGcancel` is safe to use from any thread. `close` drops the connection's reference; a
+    /// `cancel` in flight keeps its own, so closing never waits for a cancel request (which may
+    /// hang on a stalled network) and never frees the handle under it.
+    private let cancelHandle: Locked<CancelHandle?>
     /// Set once the connection has failed or been closed; it is never used again.
     public private(set) var isClosed = false
     /// Whether the last request left a fatal condition (lost connection, protocol misuse).
@@ -40,7 +41,7 @@ public final class Connection: @unchecked Sendable {
         logger[metadataKey: "db.backend_pid"] = "\(PQbackendPID(pg))"
         self.logger = logger
         self.notices = Unmanaged.passRetained(NoticeContext(logger: logger))
-        self.cancelHandle = Locked(CancelHandle(pointer: PQgetCancel(pg)))
+        self.cancelHandle = Locked(PQgetCancel(pg).map(CancelHandle.init))
         PQsetNoticeReceiver(pg, noticeReceiver, notices.toOpaque())
         PQsetnonblocking(pg, 1)
     }
@@ -54,10 +55,7 @@ public final class Connection: @unchecked Sendable {
     public func close() {
         guard !isClosed else { return }
         isClosed = true
-        cancelHandle.withLock { h in
-            if let c = h.pointer { PQfreeCancel(c) }
-            h.pointer = nil
-        }
+        cancelHandle.withLock { $0 = nil }
         PQfinish(pg)
     }
 
@@ -72,11 +70,9 @@ public final class Connection: @unchecked Sendable {
     /// Opens a short-lived second connection to the server, so this call blocks briefly.
     @discardableResult
     public func cancel() -> Bool {
-        cancelHandle.withLock { h -> Bool in
-            guard let c = h.pointer else { return false }
-            var buf = [CChar](repeating: 0, count: 256)
-            return PQcancel(c, &buf, 256) == 1
-        }
+        guard let handle = cancelHandle.withLock({ $0 }) else { return false }
+        var buf = [CChar](repeating: 0, count: 256)
+        return PQcancel(handle.pointer, &buf, 256) == 1
     }
 
     /// A zero-round-trip check, for an idle connection, that the server has not dropped it.
@@ -110,9 +106,12 @@ public final class Connection: @unchecked Sendable {
     }
 }
 
-/// libpq's `PGcancel`, which its documentation allows to use from any thread.
-struct CancelHandle: @unchecked Sendable {
-    var pointer: OpaquePointer?
+/// libpq's `PGcancel`, which its documentation allows to use from any thread; freed when the
+/// last user lets go.
+final class CancelHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { PQfreeCancel(pointer) }
 }
 
 /// Routes server notices (NOTICE, WARNING, ...) to the connection's logger.

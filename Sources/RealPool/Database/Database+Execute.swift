@@ -90,19 +90,23 @@ extension Database: StatementExecutor {
     private func runStatementUnmeasured(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) async throws -> QueryResult {
         pooled.noteStatement(query.sql)
         if query.kind == .multiStatement && parameters.isEmpty {
-            let results = try Self.allResults(await pooled.connection.run(.simple(query.executableSQL)), pooled)
+            let results = try Self.allResults(await pooled.connection.run(.simple(query.executableSQL), deadline: statementDeadline()), pooled)
             return results.last ?? QueryResult(commandTag: "")
         }
-        return try await runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements)
+        return try await runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements, deadline: statementDeadline())
     }
 
     private func runStatementUnmeasured(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) throws -> QueryResult {
         pooled.noteStatement(query.sql)
         if query.kind == .multiStatement && parameters.isEmpty {
-            let results = try Self.allResults(pooled.connection.run(.simple(query.executableSQL)), pooled)
+            let results = try Self.allResults(pooled.connection.run(.simple(query.executableSQL), deadline: statementDeadline()), pooled)
             return results.last ?? QueryResult(commandTag: "")
         }
-        return try runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements)
+        return try runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements, deadline: statementDeadline())
+    }
+
+    private func statementDeadline() -> ContinuousClock.Instant? {
+        configuration.statementDeadline.map { ContinuousClock.now.advanced(by: $0) }
     }
 
     /// The results of a simple-protocol string; the cache sees every command tag even when a

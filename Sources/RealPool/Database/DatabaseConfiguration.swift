@@ -39,6 +39,13 @@ public struct DatabaseConfiguration: Sendable {
     public var timeZone: String?
     /// `statement_timeout` for every connection. Default nil: the server's setting (usually none).
     public var statementTimeout: Duration?
+    /// Client-side limit on one statement's wait for the server. Default nil (none). Unlike
+    /// `statementTimeout`, which the server enforces, this also ends a wait on a server or network
+    /// that has stalled: past it RealPool sends a cancel request, and if the server still does not
+    /// answer within 5 s it closes the connection (the pool replaces it) and throws
+    /// `PostgresError` of kind `.timeout`. A statement that timed out may have run; it is never
+    /// retried.
+    public var statementDeadline: Duration?
     /// Any further SQL run on every new connection, in order, before its first lease.
     public var setupSQL: [String] = []
     /// How long `shutdown()` waits for leased connections before closing them anyway. Default 10 s.

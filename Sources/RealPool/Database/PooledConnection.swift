@@ -60,7 +60,8 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
         return connection.transactionStatus == .idle
     }
 
-    func interrupt() { connection.cancel() }
+    // never on the caller's thread: PQcancel opens a connection and may block
+    func interrupt() { connection.cancelInBackground() }
 
     func close() { connection.close() }
 

@@ -18,14 +18,14 @@ public struct StatementRunner: Sendable {
     /// errors from the connection (lost, timed out, invalid input) propagate unchanged and are
     /// never retried.
     public func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
-                        cache: StatementCache) async throws -> QueryResult {
+                        cache: StatementCache, deadline: ContinuousClock.Instant? = nil) async throws -> QueryResult {
         var execution = makeExecution(query, parameters, connection: connection, cache: cache)
         var next = execution.start()
         while true {
             switch next {
             case .send(let steps):
                 cache.statistics.roundTrips += 1
-                let outcomes = try await connection.pipeline(steps)
+                let outcomes = try await connection.pipeline(steps, deadline: deadline)
                 next = execution.handle(outcomes, transactionStatus: connection.transactionStatus)
             case .finished(let result):
                 return result
@@ -37,14 +37,14 @@ public struct StatementRunner: Sendable {
 
     /// The blocking variant of `execute`: waits on the caller's thread.
     public func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
-                        cache: StatementCache) throws -> QueryResult {
+                        cache: StatementCache, deadline: ContinuousClock.Instant? = nil) throws -> QueryResult {
         var execution = makeExecution(query, parameters, connection: connection, cache: cache)
         var next = execution.start()
         while true {
             switch next {
             case .send(let steps):
                 cache.statistics.roundTrips += 1
-                let outcomes = try connection.pipeline(steps)
+                let outcomes = try connection.pipeline(steps, deadline: deadline)
                 next = execution.handle(outcomes, transactionStatus: connection.transactionStatus)
             case .finished(let result):
                 return result

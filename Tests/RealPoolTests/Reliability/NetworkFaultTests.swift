@@ -1,0 +1,65 @@
+import EmbeddedPostgres
+import Foundation
+import Testing
+@testable import RealPool
+
+/// A network that stalls or drops, through a loopback proxy the test runs.
+@Suite("Network faults")
+struct NetworkFaultTests {
+    func database(through proxy: LoopbackProxy, server: EmbeddedPostgres) -> Database {
+        var pool = PoolConfiguration()
+        pool.maxConnections = 1
+        pool.minConnections = 0
+        pool.acquireTimeout = .seconds(30)
+        let url = "postgres://\(server.user):\(server.password)@127.0.0.1:\(proxy.port)/postgres"
+        var config = DatabaseConfiguration(ConnectionConfiguration(url, connectTimeout: .seconds(10)), pool: pool)
+        config.statementDeadline = .milliseconds(500)
+        return Database(config)
+    }
+
+    @Test func aStalledNetworkNeverHangsACaller() async throws {
+        guard let server = try TestServer.embedded() else { return }
+        let proxy = try LoopbackProxy(targetPort: server.port)
+        defer { proxy.close() }
+        let db = database(through: proxy, server: server)
+        #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
+
+        proxy.stall()
+        let start = ContinuousClock.now
+        let e = await #expect(throws: PostgresError.self) { try await db.execute("SELECT 2") }
+        let waited = ContinuousClock.now - start
+        #expect(e?.kind == .timeout)
+        // deadline (0.5 s) + the cancel grace period (5 s), with room for a loaded machine
+        #expect(waited < .seconds(15), "the caller waited \(waited)")
+        proxy.resume()
+
+        // the stalled connection was given up; a new one serves the next statement
+        #expect(try await db.execute("SELECT 3")[0].decode(Int.self, column: 0) == 3)
+        #expect(db.statistics["leased"] == 0)
+        await db.shutdown()
+    }
+
+    @Test func aDroppedNetworkIsAClearErrorAndThePoolRecovers() async throws {
+        guard let server = try TestServer.embedded() else { return }
+        let proxy = try LoopbackProxy(targetPort: server.port)
+        defer { proxy.close() }
+        let db = database(through: proxy, server: server)
+        #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
+
+        // a drop while a statement runs: the caller learns the connection was lost
+        let running = Task { try await db.execute("SELECT pg_sleep(2)") }
+        try await TestServer.waitUntil("the statement is running") { db.statistics["leased"] == 1 }
+        try await Task.sleep(for: .milliseconds(100))
+        proxy.drop()
+        let e = await #expect(throws: PostgresError.self) { try await running.value }
+        #expect(e?.kind == .connectionLost)
+
+        // a drop while idle: noticed at lease, replaced, never an error
+        #expect(try await db.execute("SELECT 4")[0].decode(Int.self, column: 0) == 4)
+        // (on loopback the proxy's close reaches our socket before drop() returns)
+        proxy.drop()
+        #expect(try await db.execute("SELECT 5")[0].decode(Int.self, column: 0) == 5)
+        #expect(db.statistics["leased"] == 0)
+        await db.shutdown()
+    }
+}
