@@ -57,45 +57,52 @@ func connectionPreparedAsync() async throws -> Double {
     return Double(n) / seconds
 }
 
-/// The same lookup through the Database (pool of one, release-ASAP, rewriting to the prepared
-/// statement): the cost of the layers above the connection.
-func databasePrepared() async throws -> Double {
-    var pool = PoolConfiguration()
-    pool.maxConnections = 1
-    let db = Database(DatabaseConfiguration(dsn, pool: pool))
-    try db.addPrepareTarget("SELECT balance FROM bench_accounts WHERE id = $1")
+let lookupSQL = "SELECT balance FROM bench_accounts WHERE id = $1"
+
+/// Runs `lookups` (each doing 100 lookups with `execute`) for the measurement time; returns
+/// lookups per second.
+func lookupsPerSecond(_ lookups: () async throws -> Void) async throws -> Double {
     let end = Date().addingTimeInterval(seconds)
     var n = 0
     while Date() < end {
-        for _ in 0..<100 {
-            _ = try await db.execute("SELECT balance FROM bench_accounts WHERE id = $1", Int.random(in: 1...100000))
-        }
+        try await lookups()
         n += 100
+    }
+    return Double(n) / seconds
+}
+
+/// A one-connection Database with the lookup registered as a prepare target.
+func lookupDatabase() throws -> Database {
+    var pool = PoolConfiguration()
+    pool.maxConnections = 1
+    let db = Database(DatabaseConfiguration(dsn, pool: pool))
+    try db.addPrepareTarget(lookupSQL)
+    return db
+}
+
+/// The same lookup through the Database (pool of one, release-ASAP, rewriting to the prepared
+/// statement): the cost of the layers above the connection.
+func databasePrepared() async throws -> Double {
+    let db = try lookupDatabase()
+    let rate = try await lookupsPerSecond {
+        for _ in 0..<100 { _ = try await db.execute(lookupSQL, Int.random(in: 1...100000)) }
     }
     if ProcessInfo.processInfo.environment["BENCH_ONLY"] != nil { say("\(db.statistics.sorted { $0.key < $1.key })") }
     await db.shutdown()
-    return Double(n) / seconds
+    return rate
 }
 
 /// The same statements inside one transaction: one lease for all of them, so the difference to
 /// `databasePrepared` is the cost of leasing and releasing per statement.
 func databaseInOneTransaction() async throws -> Double {
-    var pool = PoolConfiguration()
-    pool.maxConnections = 1
-    let db = Database(DatabaseConfiguration(dsn, pool: pool))
-    try db.addPrepareTarget("SELECT balance FROM bench_accounts WHERE id = $1")
-    let end = Date().addingTimeInterval(seconds)
-    var n = 0
-    try await db.transaction { tx in
-        while Date() < end {
-            for _ in 0..<100 {
-                _ = try await tx.execute("SELECT balance FROM bench_accounts WHERE id = $1", Int.random(in: 1...100000))
-            }
-            n += 100
+    let db = try lookupDatabase()
+    let rate = try await db.transaction { tx in
+        try await lookupsPerSecond {
+            for _ in 0..<100 { _ = try await tx.execute(lookupSQL, Int.random(in: 1...100000)) }
         }
     }
     await db.shutdown()
-    return Double(n) / seconds
+    return rate
 }
 
 /// pgbench -M prepared -c 1 with the same SQL against the same server.
