@@ -80,7 +80,7 @@ public final class EmbeddedPostgres: @unchecked Sendable {
         defer { lock.unlock() }
         guard running else { return }
         running = false
-        _ = try? runTool("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"], quiet: true)
+        _ = try? runTool("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"])
         try? FileManager.default.removeItem(at: root)
     }
 
@@ -147,15 +147,15 @@ public final class EmbeddedPostgres: @unchecked Sendable {
             rm -rf '\(root.path)'
             """
         // `sh -c "... &"` returns at once and leaves the loop running, detached from us
-        _ = try? Shell.run("/bin/sh", ["-c", "( \(script) ) >/dev/null 2>&1 &"], quiet: true)
+        _ = try? Shell.run("/bin/sh", ["-c", "( \(script) ) >/dev/null 2>&1 &"])
     }
 
     @discardableResult
-    private func runTool(_ tool: String, _ args: [String], quiet: Bool = false) throws -> String {
+    private func runTool(_ tool: String, _ args: [String]) throws -> String {
         if let runAs {
-            return try Shell.run("runuser", ["-u", runAs, "--", binaries.path(tool)] + args, quiet: quiet)
+            return try Shell.run("runuser", ["-u", runAs, "--", binaries.path(tool)] + args)
         }
-        return try Shell.run(binaries.path(tool), args, quiet: quiet)
+        return try Shell.run(binaries.path(tool), args)
     }
 
     private func chown(_ path: String) throws {

@@ -13,7 +13,7 @@ struct ServerBinaries: Sendable {
         if let path = ProcessInfo.processInfo.environment["PATH"] {
             candidates += path.split(separator: ":").map(String.init)
         }
-        if let bindir = try? Shell.run("pg_config", ["--bindir"], quiet: true).trimmingCharacters(in: .whitespacesAndNewlines), !bindir.isEmpty {
+        if let bindir = try? Shell.run("pg_config", ["--bindir"]).trimmingCharacters(in: .whitespacesAndNewlines), !bindir.isEmpty {
             candidates.append(bindir)
         }
         let debian = "/usr/lib/postgresql"

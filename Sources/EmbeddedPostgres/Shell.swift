@@ -2,7 +2,7 @@
 /// command's own message.
 enum Shell {
     @discardableResult
-    static func run(_ command: String, _ arguments: [String], quiet: Bool = false) throws -> String {
+    static func run(_ command: String, _ arguments: [String]) throws -> String {
         let outcome = try ChildProcess.run(command, arguments)
         guard outcome.status == 0 else {
             let shown = ([command] + arguments).joined(separator: " ")

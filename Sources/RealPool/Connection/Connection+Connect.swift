@@ -82,14 +82,14 @@ final class ConnectAttempt {
         default:
             break
         }
-        // The first poll happens as if the socket were writable, as libpq documents.
-        let interest: IOInterest = state == PGRES_POLLING_READING ? .read : .readWrite
+        // The first poll happens as if the socket were writable, as libpq documents: `state`
+        // starts as PGRES_POLLING_WRITING.
         state = PQconnectPoll(pg)
         switch state {
         case PGRES_POLLING_OK: return nil
         case PGRES_POLLING_FAILED: throw failure()
         case PGRES_POLLING_READING: return .read
-        default: _ = interest; return .readWrite
+        default: return .readWrite
         }
     }
 

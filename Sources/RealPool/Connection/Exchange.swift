@@ -7,7 +7,6 @@ import CLibPQ
 struct Exchange {
     private let pg: OpaquePointer
     private let isPipeline: Bool
-    private let stepCount: Int
     private var flushed = false
     /// Results so far, one per step (pipeline) or per statement (simple).
     private(set) var outcomes: [Result<QueryResult, PostgresError>] = []
@@ -27,11 +26,9 @@ struct Exchange {
         case .simple(let sql):
             try Self.checkText(sql, what: "SQL text")
             isPipeline = false
-            stepCount = 0
             guard sql.withCString({ PQsendQuery(pg, $0) }) == 1 else { throw Self.sendFailure(connection) }
         case .pipeline(let steps):
             isPipeline = true
-            stepCount = steps.count
             precondition(!steps.isEmpty, "a pipeline needs at least one step")
             for step in steps { try Self.validate(step) }
             guard PQenterPipelineMode(pg) == 1 else { throw Self.sendFailure(connection) }
@@ -131,8 +128,6 @@ struct Exchange {
         lost = e
         return e
     }
-
-    var expectedOutcomes: Int { stepCount }
 
     // MARK: sending
 

@@ -74,13 +74,4 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
 extension PostgresError {
     static func invalidInput(_ message: String) -> PostgresError { PostgresError(.invalidInput, message) }
-    static func misuse(_ message: String) -> PostgresError { PostgresError(.misuse, message) }
-
-    /// True when the statement certainly did not run: retrying it cannot apply it twice.
-    public var statementCertainlyNotExecuted: Bool {
-        switch kind {
-        case .invalidInput, .misuse, .connectionFailed, .pipelineAborted: return true
-        case .server, .connectionLost, .decoding, .timeout, .cancelled: return false
-        }
-    }
 }

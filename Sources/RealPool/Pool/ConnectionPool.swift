@@ -228,7 +228,12 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     func perform(_ actions: [Action]) {
         for action in actions { perform(action) }
-        metrics.update(state.withLock { $0.machine.statistics })
+        // three gauges, read under one short lock; the full statistics are not copied per event
+        let (idle, used, waiting) = state.withLock { s in
+            let st = s.machine.statistics
+            return (st.idle, st.leased + st.checking + st.resetting, st.waiting)
+        }
+        metrics.update(idle: idle, used: used, waiting: waiting)
     }
 
     private func perform(_ action: Action) {

@@ -34,10 +34,10 @@ struct PoolMetrics: Sendable {
     }
 
     /// Mirrors the state machine's gauges after an event.
-    func update(_ statistics: PoolStatistics) {
-        idle.record(statistics.idle)
-        used.record(statistics.leased + statistics.checking + statistics.resetting)
-        pending.record(statistics.waiting)
+    func update(idle idleCount: Int, used usedCount: Int, waiting: Int) {
+        idle.record(idleCount)
+        used.record(usedCount)
+        pending.record(waiting)
     }
 }
 

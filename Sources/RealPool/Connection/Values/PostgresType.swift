@@ -41,5 +41,4 @@ public struct PostgresType: RawRepresentable, Hashable, Sendable, CustomStringCo
 
     var isInteger: Bool { self == .int2 || self == .int4 || self == .int8 || self == .oid }
     var isFloat: Bool { self == .float4 || self == .float8 }
-    var isTextual: Bool { self == .text || self == .varchar || self == .bpchar || self == .name || self == .unknown || self == .char }
 }
