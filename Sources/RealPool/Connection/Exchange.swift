@@ -66,39 +66,61 @@ struct Exchange {
                 if !isPipeline { finished = true }
                 continue
             }
-            let result = ResultHandle(raw)
-            switch result.status {
-            case PGRES_PIPELINE_SYNC:
+            switch Self.event(for: ResultHandle(raw), on: pg) {
+            case .sync:
                 finished = true
                 PQexitPipelineMode(pg)
-            case PGRES_PIPELINE_ABORTED:
-                pending = .failure(PostgresError(.pipelineAborted, "not executed: an earlier step of the same pipeline failed"))
-            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            case .step(let outcome):
                 // a simple query may carry several statements, each its own result
                 if !isPipeline, let p = pending { outcomes.append(p) }
-                pending = .success(QueryResult(handle: result))
-            case PGRES_FATAL_ERROR:
-                let error = result.serverError()
-                if PQstatus(pg) == CONNECTION_BAD {
-                    throw lose(error)
-                }
-                if !isPipeline, let p = pending { outcomes.append(p) }
-                pending = .failure(error)
-            case PGRES_NONFATAL_ERROR:
+                pending = outcome
+            case .ignored:
                 continue
-            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                // RealPool does not speak COPY through execute(); the connection is left in a
-                // state only COPY calls can end, so it must not be reused.
-                let e = PostgresError(.misuse, "COPY is not supported by execute(); the connection was closed")
-                lost = e
-                throw e
-            default:
-                let e = PostgresError(.misuse, "unexpected result status \(String(cString: PQresStatus(result.status)))")
-                lost = e
-                throw e
+            case .connectionBroken(let error):
+                throw lose(error)
+            case .unusable(let error):
+                lost = error
+                throw error
             }
         }
         return nil
+    }
+
+    /// What one result from `PQgetResult` means for the request it belongs to.
+    enum ResultEvent {
+        /// The end of a request (`PGRES_PIPELINE_SYNC`).
+        case sync
+        /// A step's outcome (its terminating NULL follows).
+        case step(Result<QueryResult, PostgresError>)
+        /// Nothing for the caller (a non-fatal notice result).
+        case ignored
+        /// A fatal error after which libpq reports the connection bad.
+        case connectionBroken(PostgresError)
+        /// A state the connection cannot be reused from (COPY, an unknown status).
+        case unusable(PostgresError)
+    }
+
+    /// Classifies a result; shared with the multiplexer, which reads many callers' requests.
+    static func event(for result: ResultHandle, on pg: OpaquePointer) -> ResultEvent {
+        switch result.status {
+        case PGRES_PIPELINE_SYNC:
+            return .sync
+        case PGRES_PIPELINE_ABORTED:
+            return .step(.failure(PostgresError(.pipelineAborted, "not executed: an earlier step of the same pipeline failed")))
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return .step(.success(QueryResult(handle: result)))
+        case PGRES_FATAL_ERROR:
+            let error = result.serverError()
+            return PQstatus(pg) == CONNECTION_BAD ? .connectionBroken(error) : .step(.failure(error))
+        case PGRES_NONFATAL_ERROR:
+            return .ignored
+        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            // RealPool does not speak COPY through execute(); the connection is left in a state only
+            // COPY calls can end, so it must not be reused.
+            return .unusable(PostgresError(.misuse, "COPY is not supported by execute(); the connection was closed"))
+        default:
+            return .unusable(PostgresError(.misuse, "unexpected result status \(String(cString: PQresStatus(result.status)))"))
+        }
     }
 
     /// Called after each step's terminating NULL.
@@ -131,7 +153,7 @@ struct Exchange {
 
     // MARK: sending
 
-    private static func validate(_ step: PipelineStep) throws {
+    static func validate(_ step: PipelineStep) throws {
         switch step {
         case .query(let sql, let params):
             try checkText(sql, what: "SQL text")
@@ -165,7 +187,7 @@ struct Exchange {
         }
     }
 
-    private static func send(_ step: PipelineStep, on pg: OpaquePointer) -> Int32 {
+    static func send(_ step: PipelineStep, on pg: OpaquePointer) -> Int32 {
         switch step {
         case .query(let sql, let params):
             return withParameters(params) { n, types, values, lengths, formats in

@@ -3,6 +3,9 @@ extension Database: StatementExecutor {
     public func run(_ sql: String, _ parameters: [PostgresBind], dollarStyle: Bool, callSite: CallSite) async throws -> QueryResult {
         let query = normalize(sql, dollarStyle: dollarStyle)
         try Self.checkOneShot(query)
+        if configuration.pipelineDepth > 1, query.kind == .preparable {
+            return try await runMultiplexed(query, parameters, callSite: callSite)
+        }
         let lease = try await pool.lease(callSite: callSite)
         let result: QueryResult
         do {
@@ -79,6 +82,10 @@ extension Database: StatementExecutor {
                         pooled: PooledConnection, result: QueryResult?) {
         let delta = pooled.statements.statistics - before
         pooled.refreshSnapshot()
+        record(query, since: started, delta: delta, result: result)
+    }
+
+    func record(_ query: NormalizedQuery, since started: ContinuousClock.Instant, delta: StatementCacheStatistics, result: QueryResult?) {
         statementTotals.withLock { $0 = $0 + delta }
         statementMetrics.record(delta)
         let duration = ContinuousClock.now - started
@@ -105,7 +112,7 @@ extension Database: StatementExecutor {
         return try runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements, deadline: statementDeadline())
     }
 
-    private func statementDeadline() -> ContinuousClock.Instant? {
+    func statementDeadline() -> ContinuousClock.Instant? {
         configuration.statementDeadline.map { ContinuousClock.now.advanced(by: $0) }
     }
 

@@ -46,6 +46,16 @@ public struct DatabaseConfiguration: Sendable {
     /// `PostgresError` of kind `.timeout`. A statement that timed out may have run; it is never
     /// retried.
     public var statementDeadline: Duration?
+    /// How many one-shot autocommit statements one connection may carry at once, pipelined, each
+    /// with its own Sync (see the Multiplexing article). Default 1: off, every statement has its
+    /// connection to itself. With N > 1, once every connection is busy (the pool is at
+    /// `maxConnections`), a one-shot `execute` of an ordinary statement (`SELECT`, `INSERT`,
+    /// `UPDATE`, `DELETE`, `MERGE`, `VALUES`, `WITH`) joins a busy connection with fewer than N
+    /// statements in flight instead of waiting for a free one: the server runs them back to back,
+    /// with no idle round trip between. Transactions, sessions, streams, blocking calls, utility
+    /// and multi-statement SQL always get a connection to themselves. A slow statement delays the
+    /// statements queued behind it on its connection; use `statementTimeout` to bound it.
+    public var pipelineDepth = 1
     /// Any further SQL run on every new connection, in order, before its first lease.
     public var setupSQL: [String] = []
     /// How long `shutdown()` waits for leased connections before closing them anyway. Default 10 s.

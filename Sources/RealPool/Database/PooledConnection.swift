@@ -3,8 +3,11 @@
 /// façade tracks about it. The pool sees it only as a ``PoolableConnection``.
 final class PooledConnection: PoolableConnection, @unchecked Sendable {
     let connection: Connection
-    /// What this connection has prepared. Used only by the lessee, like the connection itself.
+    /// What this connection has prepared. Used only by the lessee, like the connection itself, or
+    /// under the multiplexer's lock while shared lessees use it.
     let statements: StatementCache
+    /// Carries shared lessees' statements (pipelined multiplexing, `pipelineDepth` > 1).
+    let multiplexer: PipelineMultiplexer
     /// For `db.report()`, read from other threads while the connection is leased.
     private let info = Locked(Info())
 
@@ -18,6 +21,7 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     init(connection: Connection, statements: StatementCache) {
         self.connection = connection
         self.statements = statements
+        self.multiplexer = PipelineMultiplexer(connection: connection)
     }
 
     /// What the report shows, as of the lessee's last statement: the report runs on other
@@ -48,7 +52,9 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
 
     // MARK: PoolableConnection
 
-    func isAlive() -> Bool { connection.isAlive() }
+    /// With shared lessees' statements in flight the socket is readable because results arrive on
+    /// it, so only a connection with nothing in flight is checked.
+    func isAlive() -> Bool { multiplexer.isAliveWhenIdle() }
 
     func ping() async -> Bool {
         // an empty query is one round trip and touches nothing
@@ -63,7 +69,8 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     // never on the caller's thread: PQcancel opens a connection and may block
     func interrupt() { connection.cancelInBackground() }
 
-    func close() { connection.close() }
+    // under the multiplexer's lock, so a shared lessee never sends on a connection being freed
+    func close() { multiplexer.close() }
 
     /// The condition to return the connection in, judged from what the server last said.
     var releaseState: PoolStateMachine.ReleaseState {

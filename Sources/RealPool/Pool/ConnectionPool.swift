@@ -82,10 +82,11 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     // MARK: leasing
 
-    /// Waits for a connection, suspending (never blocking) while none is free.
-    func lease(callSite: CallSite) async throws -> Lease {
+    /// Waits for a connection, suspending (never blocking) while none is free. A `shared` lease may be
+    /// a connection that other shared lessees hold at the same time (pipelined multiplexing).
+    func lease(callSite: CallSite, shared: Bool = false) async throws -> Lease {
         let started = ContinuousClock.now
-        let request = register(callSite)
+        let request = register(callSite, shared: shared)
         if let ready = takeResolved(request) { return try granted(ready, since: started) }
         return try granted(await waitForLease(request), since: started)
     }
@@ -134,14 +135,14 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         return try granted(waiter.wait(), since: started)
     }
 
-    private func register(_ callSite: CallSite) -> RequestID {
+    private func register(_ callSite: CallSite, shared: Bool = false) -> RequestID {
         let now = self.now
         let (request, actions) = state.withLock { s -> (RequestID, [Action]) in
             let id = s.nextRequestID
             s.nextRequestID += 1
             s.waiters[id] = .pending
             s.callSites[id] = callSite
-            return (id, s.machine.leaseRequested(id, now: now))
+            return (id, s.machine.leaseRequested(id, shared: shared, now: now))
         }
         perform(actions)
         return request
@@ -166,7 +167,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
             s.callSites[lease.request] = nil
             // a connection force-closed at the shutdown deadline is no longer the pool's
             let orphaned = s.resources[lease.connectionID] == nil
-            return (s.machine.released(lease.connectionID, now: now, state: releaseState), orphaned)
+            return (s.machine.released(lease.connectionID, lessee: lease.request, now: now, state: releaseState), orphaned)
         }
         if orphaned { lease.resource.close() }
         perform(actions)
@@ -238,12 +239,13 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     private func perform(_ action: Action) {
         switch action {
-        case .leaseConnection(let id, let request):
+        case .leaseConnection(let id, let request), .joinConnection(let id, let request):
             let resource = state.withLock { $0.resources[id]?.resource }
-            guard let resource, resource.isAlive() else {
+            let joining = if case .joinConnection = action { true } else { false }
+            guard let resource, joining || resource.isAlive() else {
                 logger.debug("idle connection found dead at lease; replacing it", metadata: ["pool.connection": "\(id)"])
                 let now = self.now
-                perform(state.withLock { $0.machine.connectionFoundBroken(id, now: now) })
+                perform(state.withLock { $0.machine.connectionFoundBroken(id, request: request, now: now) })
                 return
             }
             let lease = Lease(connectionID: id, request: request, resource: resource)

@@ -2,11 +2,11 @@
 /// total SQL size (pgx's `stmtcache` model), plus the statements evicted but not yet deallocated.
 ///
 /// One cache per physical connection, created with it and dropped with it (a replaced connection
-/// starts empty). The cache is not thread-safe on purpose: the pool's lease guarantees that one
-/// caller at a time uses the connection, and the cache is only touched while running a statement
-/// on it. That is why it is `@unchecked Sendable`: it travels with the connection between tasks and
-/// threads, never used by two at once. A future multiplexing layer (several callers' statements in
-/// one pipeline) must serialise its cache updates per connection the same way it serialises sends.
+/// starts empty). The cache is not thread-safe on purpose: an exclusive lease guarantees that one
+/// caller at a time uses the connection, and multiplexed callers touch it only under the
+/// connection's `PipelineMultiplexer` lock, the same lock that orders their sends. That is why it
+/// is `@unchecked Sendable`: it travels with the connection between tasks and threads, never used
+/// by two at once.
 public final class StatementCache: @unchecked Sendable {
     /// A statement the connection has prepared, with what describe reported.
     public struct Entry: Sendable {
@@ -49,6 +49,10 @@ public final class StatementCache: @unchecked Sendable {
     private var pending: [String: Entry?] = [:]
     /// Order in which `pending` names were added (deallocated oldest first).
     private var pendingOrder: [String] = []
+    /// Statements whose Parse has been sent but whose outcome has not been read yet. With
+    /// multiplexing, a later caller's Bind goes out behind that Parse, so it may use the statement
+    /// already.
+    private var preparing: Set<String> = []
 
     public init(maxPreparedStatements: Int = 100, maxPreparedSQLBytes: Int = 1 << 20) {
         self.maxPreparedStatements = max(1, maxPreparedStatements)
@@ -75,6 +79,15 @@ public final class StatementCache: @unchecked Sendable {
         return nodes[slot].entry
     }
 
+    /// A Parse of `name` was sent; `put` or `invalidate` ends it, as does `preparationEnded`.
+    func markPreparing(_ name: String) { preparing.insert(name) }
+
+    /// The outcome of the Parse of `name` has been read.
+    func preparationEnded(_ name: String) { preparing.remove(name) }
+
+    /// Whether a Parse of `name` is in flight ahead of anything sent now.
+    func isPreparing(_ name: String) -> Bool { preparing.contains(name) }
+
     /// Whether the cache may hold a statement of this size at all.
     public func canHold(sqlBytes: Int) -> Bool { sqlBytes <= maxPreparedSQLBytes }
 
@@ -83,6 +96,7 @@ public final class StatementCache: @unchecked Sendable {
     /// deallocation.
     @discardableResult
     public func put(_ entry: Entry) -> [Entry] {
+        preparing.remove(entry.name)
         if let slot = slotByName[entry.name] {
             totalSQLBytes += entry.sqlBytes - nodes[slot].entry.sqlBytes
             nodes[slot].entry = entry
@@ -111,6 +125,7 @@ public final class StatementCache: @unchecked Sendable {
     /// The server no longer has `name` (it answered 26000, or a `DEALLOCATE name` ran): forget it,
     /// and do not deallocate it.
     public func invalidate(_ name: String) {
+        preparing.remove(name)
         if let slot = slotByName[name] { _ = remove(slot: slot) }
         removePending(name)
     }
@@ -133,6 +148,7 @@ public final class StatementCache: @unchecked Sendable {
         totalSQLBytes = 0
         pending.removeAll()
         pendingOrder.removeAll()
+        preparing.removeAll()
     }
 
     // MARK: pending deallocations

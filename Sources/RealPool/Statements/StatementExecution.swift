@@ -76,6 +76,9 @@ struct StatementExecution {
 
     /// Takes the outcomes of the request `start` or the previous `handle` asked for.
     mutating func handle(_ outcomes: [Result<QueryResult, PostgresError>], transactionStatus: TransactionStatus) -> Next {
+        // Our Parse has been answered (or skipped): nobody may bind to it on the strength of it
+        // being in flight any more.
+        if case .prepare = phase { cache.preparationEnded(match!.target.name) }
         // Piggy-backed deallocations first. A failure there (the server no longer had the name)
         // made the server skip the caller's steps, so they certainly did not run: send them again.
         var deallocationFailed = false
@@ -131,6 +134,13 @@ struct StatementExecution {
                 return .plain
             }
             return .executePrepared(entry, isHit: true)
+        }
+        if cache.isPreparing(target.name) {
+            // Another caller's Parse of the target is ahead of us in this connection's pipeline
+            // (multiplexing): bind to it. Without its types, only when no type check is needed.
+            guard !Self.needsTypeCheck(match, parameters: parameters) else { return .plain }
+            let provisional = StatementCache.Entry(name: target.name, sql: target.sql, parameterTypes: [], columns: [])
+            return .executePrepared(provisional, isHit: true)
         }
         // A stale statement of that name must be deallocated first, which happens only while idle.
         if cache.isPendingStale(target.name), !mayFlush(transactionStatus) { return .plain }
@@ -189,6 +199,7 @@ struct StatementExecution {
             steps.append(.executePrepared(name: entry.name, boundParameters()))
         case .prepare(let execute):
             let target = match!.target
+            cache.markPreparing(target.name)
             steps.append(.prepare(name: target.name, sql: target.sql, types: []))
             steps.append(.describePrepared(name: target.name))
             if execute { steps.append(.executePrepared(name: target.name, boundParameters())) }

@@ -54,6 +54,55 @@ public struct StatementRunner: Sendable {
         }
     }
 
+    /// Runs `query` as one autocommit request among other callers' on a multiplexed connection.
+    /// Every decision is made under the multiplexer's lock, just before its steps are sent, so the
+    /// cache is in step with the order of sends (a Parse one caller sent is usable by the next).
+    ///
+    /// - Returns: the result and this statement's own cache counters (the cache's totals move
+    ///   with other callers' statements too).
+    /// - Throws: as `execute`, plus `PipelineMultiplexer.Abandoned` when the caller stopped
+    ///   waiting (then `onAbandoned` runs once the request has been read).
+    func executeMultiplexed(_ query: NormalizedQuery, _ parameters: [PostgresBind], on multiplexer: PipelineMultiplexer,
+                            cache: StatementCache, deadline: ContinuousClock.Instant?,
+                            onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void) async throws -> (QueryResult, StatementCacheStatistics) {
+        // Checked before anything is decided, so a refused statement leaves no trace in the cache.
+        try Exchange.checkText(query.executableSQL, what: "SQL text")
+        try Exchange.checkParameters(parameters)
+        let match = registry.resolveMatchNotingExecution(query)
+        var execution: StatementExecution?
+        var previous: [Result<QueryResult, PostgresError>]?
+        var counters = StatementCacheStatistics()
+        while true {
+            var next: StatementExecution.Next?
+            let outcomes = try await multiplexer.submit(deadline: deadline, onAbandoned: onAbandoned) { () -> [PipelineStep]? in
+                let before = cache.statistics
+                defer { counters = counters + (cache.statistics - before) }
+                if let outcomes = previous {
+                    next = execution!.handle(outcomes, transactionStatus: .idle)
+                } else {
+                    // Between multiplexed requests the connection is always idle: each ends with its Sync.
+                    execution = StatementExecution(query: query, parameters: parameters, match: match, registry: registry,
+                                                   cache: cache, transactionStatus: .idle)
+                    next = execution!.start()
+                }
+                if case .send(let steps)? = next {
+                    counters.roundTrips += 1
+                    return steps
+                }
+                return nil
+            }
+            if let outcomes {
+                previous = outcomes
+                continue
+            }
+            switch next {
+            case .finished(let result)?: return (result, counters)
+            case .failed(let error)?: throw error
+            case .send?, nil: throw PostgresError(.misuse, "the statement layer sent nothing and has no outcome; this is a bug in RealPool")
+            }
+        }
+    }
+
     private func makeExecution(_ query: NormalizedQuery, _ parameters: [PostgresBind], connection: Connection,
                                cache: StatementCache) -> StatementExecution {
         StatementExecution(

@@ -58,6 +58,10 @@ public struct PoolConfiguration: Sendable, Hashable {
     public var leakDetectionThreshold: Duration?
     public var backgroundMaintenance: Bool
     public var connectRetryBackoff: ConnectRetryBackoff
+    /// How many *shared* lessees one connection may carry at once (1: every lease is exclusive). Not a
+    /// public knob: ``Database`` sets it from ``DatabaseConfiguration/pipelineDepth``, since only the
+    /// layer that knows what a lessee runs can tell which leases may share a connection.
+    var sharedLesseesPerConnection = 1
 
     public init(
         minConnections: Int = 1,

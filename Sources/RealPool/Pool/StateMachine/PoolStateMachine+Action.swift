@@ -7,6 +7,9 @@ extension PoolStateMachine {
         /// zero-round-trip socket liveness check; if the socket is dead it reports
         /// `connectionFoundBroken` instead, and the request goes back to the head of the queue.
         case leaseConnection(ConnectionID, to: RequestID)
+        /// Hand a connection that other shared lessees already hold to the shared request as well. No
+        /// liveness check: the socket of a busy connection is readable because results arrive on it.
+        case joinConnection(ConnectionID, to: RequestID)
         /// Validate a long-idle connection with one round trip; report `pingSucceeded` or `pingFailed`.
         case pingConnection(ConnectionID)
         /// Roll back the returned connection; report `resetSucceeded` or `resetFailed`.

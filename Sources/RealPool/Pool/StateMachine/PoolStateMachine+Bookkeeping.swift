@@ -53,7 +53,8 @@ extension PoolStateMachine {
         case .checking(let waiter?):
             checkingRequests[waiter.id] = id
         case .leased(let leases):
-            precondition(leases.count <= Self.maxLesseesPerConnection, "too many lessees on \(id)")
+            precondition(leases.count <= 1 || leases.allSatisfy(\.waiter.shared), "an exclusive lessee shares \(id)")
+            precondition(leases.count <= max(1, configuration.sharedLesseesPerConnection), "too many lessees on \(id)")
             for lease in leases {
                 precondition(leasedRequests[lease.waiter.id] == nil, "request \(lease.waiter.id) leased twice")
                 leasedRequests[lease.waiter.id] = id

@@ -5,14 +5,14 @@ extension PoolStateMachine {
     /// (first-come first-served) with an `acquireTimeout` timer, and a connection is opened if the queue
     /// is not already covered by connections being opened or reset. Fails at once when the pool is
     /// shutting down or `maxWaiters` requests are already waiting.
-    mutating func leaseRequested(_ request: RequestID, now: Instant) -> [Action] {
+    mutating func leaseRequested(_ request: RequestID, shared: Bool = false, now: Instant) -> [Action] {
         statistics.leaseRequests += 1
         guard isRunning else {
             statistics.failedShutdown += 1
             return [.failRequest(request, .shutdown)]
         }
         var actions: [Action] = []
-        queue.append(Waiter(id: request, enqueuedAt: now, deadline: now + configuration.acquireTimeout))
+        queue.append(Waiter(id: request, enqueuedAt: now, deadline: now + configuration.acquireTimeout, shared: shared))
         serveWaiters(now: now, into: &actions)
         // Without background maintenance, trim after serving: the request takes the most recently used
         // connection (expired ones are never handed out) instead of paying for a connect because the
@@ -60,10 +60,27 @@ extension PoolStateMachine {
     /// `leaseConnection` action, found its socket dead. The connection is closed, the lease is undone
     /// and the request goes back to the head of the queue, where the next idle connection or a
     /// replacement serves it.
-    mutating func connectionFoundBroken(_ id: ConnectionID, now: Instant) -> [Action] {
-        guard case .leased(let leases)? = connections[id]?.state else { return [] }
+    ///
+    /// - Parameter request: the request whose `leaseConnection` found it broken. Shared requests that
+    ///   joined the connection meanwhile keep their leases (the executor may have handed them over
+    ///   already): the connection takes no new lessee and is closed when the last of them returns it.
+    ///   `nil` undoes every lease on it.
+    mutating func connectionFoundBroken(_ id: ConnectionID, request: RequestID? = nil, now: Instant) -> [Action] {
+        guard case .leased(var leases)? = connections[id]?.state else { return [] }
         var actions: [Action] = []
         statistics.brokenAtLease += 1
+        if let request, leases.count > 1 {
+            guard let index = leases.firstIndex(where: { $0.waiter.id == request }) else { return [] }
+            let lease = leases.remove(at: index)
+            transition(id, to: .leased(leases))
+            connections[id]!.lostWhileLeased = true
+            statistics.acquires -= 1
+            statistics.waitTimeTotalMicroseconds -= lease.chargedWait.poolMicroseconds
+            cancelLeakTimer(for: lease.waiter.id, into: &actions)
+            requeue(lease.waiter, now: now, into: &actions)
+            finishEvent(now: now, into: &actions)
+            return actions
+        }
         close(id, reason: .brokenAtLease, into: &actions)
         for lease in leases {
             statistics.acquires -= 1
@@ -107,11 +124,15 @@ extension PoolStateMachine {
 
     // MARK: - Helpers
 
-    /// Hands idle connections to waiters, first-come first-served, until one side runs out.
+    /// Hands connections to waiters, first-come first-served, until one side runs out. The head waiter
+    /// is served or nobody is: a shared request behind an exclusive one waits, so that shared connections
+    /// drain and the exclusive request is not starved.
     mutating func serveWaiters(now: Instant, into actions: inout [Action]) {
-        while !queue.isEmpty, let id = leasableConnection(now: now, into: &actions) {
+        while let head = queue.first(), let id = leasableConnection(for: head, now: now, into: &actions) {
             let waiter = queue.popFirst()!
-            if needsPing(id, now: now) {
+            if !connections[id]!.lessees.isEmpty {
+                lease(id, to: waiter, now: now, into: &actions)
+            } else if needsPing(id, now: now) {
                 statistics.pings += 1
                 transition(id, to: .checking(waiter))
                 actions.append(.pingConnection(id))
@@ -122,12 +143,12 @@ extension PoolStateMachine {
         syncWaitingGauge()
     }
 
-    /// The idle connection to lease next: the most recently used one that has not expired. Expired ones
-    /// met on the way are closed (and replaced by `openConnectionsIfNeeded`), never handed out.
-    ///
-    /// With multiplexing (`maxLesseesPerConnection > 1`) this is where leased connections with room for
-    /// another lessee would also be considered.
-    private mutating func leasableConnection(now: Instant, into actions: inout [Action]) -> ConnectionID? {
+    /// The connection to lease next: the most recently used idle one that has not expired; for a shared
+    /// request, failing that and once the pool is at `maxConnections`, the shared connection with the
+    /// fewest lessees that has room. Expired idle
+    /// connections met on the way are closed (and replaced by `openConnectionsIfNeeded`), never handed
+    /// out.
+    private mutating func leasableConnection(for waiter: Waiter, now: Instant, into actions: inout [Action]) -> ConnectionID? {
         while let id = idleStack.last {
             if connections[id]!.isExpired(at: now) {
                 close(id, reason: .lifetimeExpired, into: &actions)
@@ -135,7 +156,20 @@ extension PoolStateMachine {
             }
             return id
         }
-        return nil
+        // Spread before sharing: while the pool may open another connection, a shared request waits
+        // for one (more backends use more server cores); at the cap it joins a busy one.
+        guard waiter.shared, configuration.sharedLesseesPerConnection > 1,
+              connections.count >= configuration.maxConnections else { return nil }
+        var best: (id: ConnectionID, load: Int)?
+        for (id, record) in connections {
+            let leases = record.lessees
+            guard !leases.isEmpty, leases.count < configuration.sharedLesseesPerConnection,
+                  leases.allSatisfy(\.waiter.shared), !record.lostWhileLeased, !record.isExpired(at: now) else { continue }
+            if best == nil || leases.count < best!.load || (leases.count == best!.load && id < best!.id) {
+                best = (id, leases.count)
+            }
+        }
+        return best?.id
     }
 
     private func needsPing(_ id: ConnectionID, now: Instant) -> Bool {
@@ -170,14 +204,17 @@ extension PoolStateMachine {
         waiter.timerScheduled = false  // cancelled below; a re-queue must schedule it again
         let wait = now - waiter.enqueuedAt
         var leases = connections[id]!.lessees
+        let joining = !leases.isEmpty
         leases.append(Lease(waiter: waiter, since: now, chargedWait: wait))
         transition(id, to: .leased(leases))
 
         statistics.acquires += 1
+        if joining { statistics.sharedJoins += 1 }
+        statistics.maxLesseesOnOneConnection = max(statistics.maxLesseesOnOneConnection, leases.count)
         statistics.waitTimeTotalMicroseconds += wait.poolMicroseconds
         statistics.waitTimeMaxMicroseconds = max(statistics.waitTimeMaxMicroseconds, wait.poolMicroseconds)
 
-        actions.append(.leaseConnection(id, to: waiter.id))
+        actions.append(joining ? .joinConnection(id, to: waiter.id) : .leaseConnection(id, to: waiter.id))
         if timerWasScheduled {
             actions.append(.cancelTimer(.acquireTimeout(waiter.id)))
         }

@@ -7,7 +7,7 @@ extension PoolStateMachine {
     /// need it).
     ///
     /// - Parameter lessee: which lessee returns it; `nil` means the only one. (Only matters once a
-    ///   connection can carry several lessees, see `maxLesseesPerConnection`.)
+    ///   connection can carry several lessees, see `sharedLesseesPerConnection`.)
     mutating func released(
         _ id: ConnectionID, lessee: RequestID? = nil, now: Instant, state: ReleaseState
     ) -> [Action] {
@@ -28,10 +28,12 @@ extension PoolStateMachine {
         statistics.releases += 1
         cancelLeakTimer(for: lease.waiter.id, into: &actions)
 
-        if state == .broken || record.lostWhileLeased {
+        if !leases.isEmpty {
+            // Other lessees still hold it (multiplexing). A broken connection is closed when the last
+            // of them returns it (they are failing too) and takes no new lessee meanwhile.
+            if state == .broken { connections[id]!.lostWhileLeased = true }
+        } else if state == .broken || record.lostWhileLeased {
             close(id, reason: .broken, into: &actions)
-        } else if !leases.isEmpty {
-            // Other lessees still hold it (multiplexing): nothing more to do.
         } else if !isRunning {
             close(id, reason: .shutdown, into: &actions)
         } else if record.isExpired(at: now) {

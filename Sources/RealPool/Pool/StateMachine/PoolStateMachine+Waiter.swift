@@ -10,5 +10,8 @@ extension PoolStateMachine {
         /// Whether an `acquireTimeout` timer is scheduled for it, so that a request served at once costs
         /// no timer traffic.
         var timerScheduled: Bool = false
+        /// A shared request may join a connection that other shared lessees hold (pipelined
+        /// multiplexing); an exclusive one needs a connection to itself.
+        var shared: Bool = false
     }
 }

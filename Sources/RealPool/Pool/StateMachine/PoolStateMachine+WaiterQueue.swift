@@ -41,6 +41,15 @@ extension PoolStateMachine {
             }
         }
 
+        /// The head waiter, without removing it (drops tombstones in front of it on the way).
+        mutating func first() -> Waiter? {
+            while head < order.count {
+                if let waiter = waiters[order[head]] { return waiter }
+                head += 1
+            }
+            return nil
+        }
+
         mutating func popFirst() -> Waiter? {
             while head < order.count {
                 let id = order[head]

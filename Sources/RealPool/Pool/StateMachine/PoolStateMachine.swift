@@ -15,17 +15,15 @@
 ///   `minConnections`.
 /// - A failed connect frees its slot; the next attempt waits for the back-off, and only one connect is in
 ///   flight until one succeeds.
-/// - Each leased connection has at most `maxLesseesPerConnection` lessees (1 today).
+/// - A connection has one exclusive lessee, or up to `configuration.sharedLesseesPerConnection` shared
+///   ones (pipelined multiplexing). A shared request takes an idle connection first, then joins the
+///   least busy shared connection with room; it never overtakes an earlier waiter, so an exclusive request
+///   at the head of the queue lets shared connections drain until one is free for it.
 ///
 /// The executor must serialise calls (one mutation at a time: a lock or an actor around the value).
 struct PoolStateMachine: Sendable {
     typealias ConnectionID = Int
     typealias RequestID = Int
-
-    /// How many lessees one connection may carry at once. The single place that says "one lessee per
-    /// connection": pipelined multiplexing (issue 9) raises it for autocommit statements, and then
-    /// `leasableConnection` also considers leased connections with room.
-    static let maxLesseesPerConnection = 1
 
     enum Lifecycle: Hashable, Sendable {
         case running

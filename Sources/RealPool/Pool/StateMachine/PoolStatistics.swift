@@ -38,6 +38,10 @@ public struct PoolStatistics: Sendable, Hashable {
     public internal(set) var leasesRevoked = 0
     /// The most connections leased at the same time.
     public internal(set) var maxLeased = 0
+    /// Shared leases that joined a connection other shared lessees held (pipelined multiplexing).
+    public internal(set) var sharedJoins = 0
+    /// The most lessees one connection carried at once.
+    public internal(set) var maxLesseesOnOneConnection = 0
 
     // MARK: Connections
     public internal(set) var connectAttempts = 0
@@ -72,7 +76,8 @@ public struct PoolStatistics: Sendable, Hashable {
             "waitTimeMaxMicroseconds": waitTimeMaxMicroseconds,
             "timeouts": timeouts, "rejectedTooManyWaiters": rejectedTooManyWaiters,
             "cancelledWaiters": cancelledWaiters, "failedShutdown": failedShutdown, "releases": releases,
-            "leasesRevoked": leasesRevoked,
+            "leasesRevoked": leasesRevoked, "sharedJoins": sharedJoins,
+            "maxLesseesOnOneConnection": maxLesseesOnOneConnection,
             "maxLeased": maxLeased, "connectAttempts": connectAttempts,
             "connectionsOpened": connectionsOpened, "connectFailures": connectFailures,
             "connectsAborted": connectsAborted, "connectionsClosed": connectionsClosed,

@@ -23,6 +23,8 @@ struct PoolModelExecutor {
     var held: [Int: Int] = [:]  // request → connection
     var outcomes: [Int: Outcome] = [:]
     var nextRequest = 1
+    /// Requests made as shared leases (pipelined multiplexing).
+    var sharedRequests: Set<Int> = []
     var shutdownCompleted = false
     var problems: [String] = []
     var steps = 0
@@ -59,6 +61,21 @@ struct PoolModelExecutor {
                 }
                 outcomes[r] = .offered(c)
                 offered.append((c, r))
+                leasedNow.insert(r)
+            case .joinConnection(let c, let r):
+                let holders = held.filter { $0.value == c }.map(\.key) + offered.filter { $0.connection == c }.map(\.request)
+                if !sharedRequests.contains(r) { fail("exclusive request \(r) joined connection \(c)") }
+                if holders.isEmpty { fail("request \(r) joined connection \(c), which nobody holds") }
+                if holders.contains(where: { !sharedRequests.contains($0) }) { fail("request \(r) joined \(c), held exclusively") }
+                if holders.count + 1 > sm.configuration.sharedLesseesPerConnection { fail("connection \(c) over its depth") }
+                if sm.statistics.size < sm.configuration.maxConnections { fail("joined \(c) while the pool could grow") }
+                switch outcomes[r] {
+                case .waiting?: break
+                default: fail("request \(r) joined while \(String(describing: outcomes[r]))")
+                }
+                // no liveness check for a join: held at once
+                outcomes[r] = .held(c)
+                held[r] = c
                 leasedNow.insert(r)
             case .pingConnection(let c):
                 if !pinging.insert(c).inserted { fail("connection \(c) pinged twice at once") }
@@ -129,13 +146,15 @@ struct PoolModelExecutor {
             let r = nextRequest
             nextRequest += 1
             outcomes[r] = .waiting
-            run { $0.leaseRequested(r, now: t) }
+            let shared = sm.configuration.sharedLesseesPerConnection > 1 && chance(0.7)
+            if shared { sharedRequests.insert(r) }
+            run { $0.leaseRequested(r, shared: shared, now: t) }
         case 18..<30:
             guard !offered.isEmpty else { return }
             let (c, r) = offered.remove(at: Int.random(in: 0..<offered.count, using: &rng))
             if chance(0.1) {
                 outcomes[r] = .waiting
-                run { $0.connectionFoundBroken(c, now: t) }
+                run { $0.connectionFoundBroken(c, request: r, now: t) }
             } else {
                 outcomes[r] = .held(c)
                 held[r] = c
@@ -145,7 +164,7 @@ struct PoolModelExecutor {
             held[r] = nil
             outcomes[r] = .released
             let state: PoolStateMachine.ReleaseState = chance(0.7) ? .idle : (chance(0.6) ? .needsReset : .broken)
-            run { $0.released(c, now: t, state: state) }
+            run { $0.released(c, lessee: r, now: t, state: state) }
         case 45..<57:
             guard let c = randomElement(connecting.sorted()) else { return }
             connecting.remove(c)
@@ -227,7 +246,7 @@ struct PoolModelExecutor {
             } else if let (r, c) = held.first {
                 held[r] = nil
                 outcomes[r] = .released
-                run { $0.released(c, now: t, state: .idle) }
+                run { $0.released(c, lessee: r, now: t, state: .idle) }
             } else if let c = connecting.first {
                 connecting.remove(c)
                 run { $0.connectSucceeded(c, now: t, lifetime: nil) }
@@ -271,7 +290,7 @@ struct PoolStateMachineModelTests {
     static func configuration(_ rng: inout PoolModelRandom) -> PoolConfiguration {
         func maybe(_ value: Duration, _ rng: inout PoolModelRandom) -> Duration? { Bool.random(using: &rng) ? value : nil }
         let max = Int.random(in: 1...4, using: &rng)
-        return PoolConfiguration(
+        var configuration = PoolConfiguration(
             minConnections: Int.random(in: 0...min(2, max), using: &rng),
             maxConnections: max,
             acquireTimeout: .seconds(Int.random(in: 2...20, using: &rng)),
@@ -283,13 +302,16 @@ struct PoolStateMachineModelTests {
             leakDetectionThreshold: maybe(.seconds(8), &rng),
             backgroundMaintenance: Bool.random(using: &rng),
             connectRetryBackoff: .init(initial: .milliseconds(200), maximum: .seconds(4), jitter: 0.5))
+        // half the pools multiplex shared requests
+        configuration.sharedLesseesPerConnection = Bool.random(using: &rng) ? 1 : Int.random(in: 2...4, using: &rng)
+        return configuration
     }
 
     /// Counters that must be non-zero summed over a batch, proving the random walk reaches every path.
     static let mustBeExercised = [
         "acquires", "timeouts", "rejectedTooManyWaiters", "cancelledWaiters", "failedShutdown",
         "connectFailures", "connectsAborted", "connectionsLost", "brokenAtLease", "pings", "pingFailures",
-        "resets", "resetFailures", "expired", "idleTrimmed", "leakWarnings", "leasesRevoked",
+        "resets", "resetFailures", "expired", "idleTrimmed", "leakWarnings", "leasesRevoked", "sharedJoins",
     ]
 
     @Test(arguments: 0..<8)

@@ -1,0 +1,340 @@
+import CLibPQ
+
+/// Several callers' requests in flight on one connection at once (libpq pipeline mode): each
+/// request is its steps followed by its own Sync, so each is its own implicit transaction and an
+/// error in one skips only that request's later steps, never a neighbour's.
+///
+/// Callers `submit` from any task; the steps go out at once, behind whatever is already in
+/// flight. One reader task per busy connection reads results in order and hands each request's
+/// outcomes to its caller. Every libpq call on the connection happens under one lock, so sends
+/// and reads never interleave inside libpq.
+///
+/// The connection must not be used any other way while requests are in flight (the pool grants
+/// exclusive leases only on connections without shared lessees, and a shared lessee keeps its
+/// lease until its request has been read). When the last request is read the connection leaves
+/// pipeline mode and is an ordinary connection again.
+///
+/// A caller that stops waiting (its task is cancelled, or its deadline passes) gets its error at
+/// once; its request cannot be taken back, so its results are read and dropped, never handed to
+/// anyone else, and `onAbandoned` runs when they have been read. No cancel request is sent: it
+/// would stop whichever statement the server happens to run, possibly a neighbour's. Past the
+/// deadline plus a grace period without any answer, the connection is considered stalled: it is
+/// closed and every request in flight fails with `connectionLost`.
+final class PipelineMultiplexer: @unchecked Sendable {
+    typealias Outcomes = [Result<QueryResult, PostgresError>]
+
+    /// Thrown to a caller that stopped waiting while its request was in flight; `reason` is what
+    /// the caller sees (`CancellationError` or a `.timeout` error).
+    struct Abandoned: Error {
+        let reason: any Error
+    }
+
+    private struct Request {
+        let id: UInt64
+        let stepCount: Int
+        let deadline: ContinuousClock.Instant?
+        var outcomes: Outcomes = []
+        var pending: Result<QueryResult, PostgresError>?
+        /// nil once the caller stopped waiting.
+        var waiter: CheckedContinuation<Outcomes?, any Error>?
+        var onAbandoned: (@Sendable (_ broken: Bool) -> Void)?
+    }
+
+    private struct State {
+        var requests: [Request] = []
+        var nextID: UInt64 = 0
+        var readerRunning = false
+        var needsFlush = false
+        var inPipelineMode = false
+        var lost: PostgresError?
+    }
+
+    /// What the reader must do after one pass, worked out under the lock and done outside it.
+    private struct Deliveries {
+        var completed: [(CheckedContinuation<Outcomes?, any Error>, Result<Outcomes?, any Error>)] = []
+        var abandoned: [@Sendable (_ broken: Bool) -> Void] = []
+        var broken = false
+
+        mutating func finish(_ request: Request, _ result: Result<Outcomes, any Error>) {
+            if let waiter = request.waiter {
+                completed.append((waiter, result.map { Optional($0) }))
+            } else if let onAbandoned = request.onAbandoned {
+                abandoned.append(onAbandoned)
+            }
+        }
+
+        func run() {
+            for (waiter, result) in completed { waiter.resume(with: result) }
+            for release in abandoned { release(broken) }
+        }
+    }
+
+    let connection: Connection
+    private let state = Locked(State())
+
+    init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// Requests sent and not yet read (abandoned ones included).
+    var requestsInFlight: Int { state.withLock { $0.requests.count } }
+
+    /// Whether the connection was lost (or closed as stalled) while multiplexing.
+    var isBroken: Bool { state.withLock { $0.lost != nil } }
+
+    /// The connection's zero-round-trip liveness check, unless requests are in flight (their
+    /// results make the socket readable; the reader notices a lost connection itself).
+    func isAliveWhenIdle() -> Bool {
+        state.withLock { s in
+            if s.lost != nil { return false }
+            return !s.requests.isEmpty || connection.isAlive()
+        }
+    }
+
+    /// Closes the connection; requests still in flight fail with `connectionLost`.
+    func close() {
+        var failed = Deliveries()
+        state.withLock { s in
+            if s.requests.isEmpty {
+                connection.close()
+            } else {
+                lose(PostgresError(.connectionLost, "the connection was closed by the pool"), &s, &failed)
+            }
+        }
+        failed.run()
+    }
+
+    /// Runs `body` under the connection's lock: for reading per-connection state (the statement
+    /// cache, the transaction status) while other requests are in flight.
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        try state.withLock { _ in try body() }
+    }
+
+    /// Sends the steps `build` returns (called under the lock, so whatever it decides from
+    /// per-connection state is in step with the order of sends), followed by one Sync, and waits
+    /// for their outcomes, one per step. `build` returning nil sends nothing and returns nil.
+    ///
+    /// - Throws: `Abandoned` when the caller stopped waiting (task cancelled, `deadline` passed);
+    ///   `onAbandoned` then runs once the request's results have been read. `connectionLost` when
+    ///   the connection failed: every request in flight fails, and none may be retried.
+    func submit(
+        deadline: ContinuousClock.Instant?,
+        onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
+        build: () -> [PipelineStep]?
+    ) async throws -> Outcomes? {
+        let id = state.withLock { s -> UInt64 in s.nextID &+= 1; return s.nextID }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcomes?, any Error>) in
+                var failed = Deliveries()
+                let (startReader, early) = state.withLock { s -> (Bool, Result<Outcomes?, any Error>?) in
+                    // Not sent yet, so nothing to drop later: a plain cancellation.
+                    if Task.isCancelled { return (false, .failure(CancellationError())) }
+                    if let lost = s.lost { return (false, .failure(lost)) }
+                    if connection.isClosed { return (false, .failure(PostgresError(.connectionLost, "the connection is closed"))) }
+                    guard let steps = build() else { return (false, .success(nil)) }
+                    do {
+                        try send(steps, &s)
+                    } catch let e as PostgresError where e.kind == .invalidInput {
+                        return (false, .failure(e))  // refused before anything was sent
+                    } catch {
+                        // A failed send leaves the connection's protocol state unknown.
+                        lose(error as? PostgresError ?? PostgresError(.connectionLost, "\(error)"), &s, &failed)
+                        return (false, .failure(s.lost ?? error))
+                    }
+                    s.requests.append(Request(id: id, stepCount: steps.count, deadline: deadline, waiter: continuation, onAbandoned: onAbandoned))
+                    return (claimReader(&s), nil)
+                }
+                failed.run()
+                if let early {
+                    continuation.resume(with: early)
+                    return
+                }
+                if startReader { Task { await self.readLoop() } }
+            }
+        } onCancel: {
+            abandon(id, reason: CancellationError())
+        }
+    }
+
+    // MARK: sending
+
+    private func send(_ steps: [PipelineStep], _ s: inout State) throws {
+        for step in steps { try Exchange.validate(step) }
+        let pg = connection.pg
+        if !s.inPipelineMode {
+            guard PQenterPipelineMode(pg) == 1 else { throw sendFailure() }
+            s.inPipelineMode = true
+        }
+        for step in steps {
+            guard Exchange.send(step, on: pg) == 1 else { throw sendFailure() }
+        }
+        guard PQpipelineSync(pg) == 1 else { throw sendFailure() }
+        if !s.needsFlush {
+            switch PQflush(pg) {
+            case 0: break
+            // The rest goes out when the reader next runs: it flushes before it reads, and it
+            // will run, since a request already flushed completely is still in flight.
+            case 1: s.needsFlush = true
+            default: throw sendFailure()
+            }
+        }
+    }
+
+    private func sendFailure() -> PostgresError {
+        PostgresError(.connectionLost, "connection to the server was lost: \(connection.lastErrorMessage())")
+    }
+
+    private func claimReader(_ s: inout State) -> Bool {
+        guard !s.readerRunning else { return false }
+        s.readerRunning = true
+        return true
+    }
+
+    // MARK: waiting and abandoning
+
+    /// The caller stopped waiting: it gets `reason` now, its results are dropped when read.
+    private func abandon(_ id: UInt64, reason: any Error) {
+        let waiter = state.withLock { s -> CheckedContinuation<Outcomes?, any Error>? in
+            guard let index = s.requests.firstIndex(where: { $0.id == id }) else { return nil }
+            defer { s.requests[index].waiter = nil }
+            return s.requests[index].waiter
+        }
+        waiter?.resume(throwing: Abandoned(reason: reason))
+    }
+
+    // MARK: reading
+
+    private func readLoop() async {
+        while true {
+            var deliveries = Deliveries()
+            let next = state.withLock { s in pump(&s, &deliveries) }
+            deliveries.run()
+            guard let (interest, wakeBy) = next else { return }
+            do {
+                let outcome = try await SocketPoller.shared.wait(socket: connection.socket, for: interest, deadline: wakeBy, cancellable: false)
+                var late = Deliveries()
+                state.withLock { s in
+                    if outcome == .timedOut { expire(&s, &late) }
+                    if s.lost == nil, PQconsumeInput(connection.pg) == 0 {
+                        // Read what the server said before closing (57P01 ...), then fail the rest.
+                        let message = connection.lastErrorMessage()
+                        _ = pump(&s, &late)
+                        if s.lost == nil, !s.requests.isEmpty {
+                            lose(PostgresError(.connectionLost, "connection to the server was lost: \(message)"), &s, &late)
+                        }
+                    }
+                }
+                late.run()
+            } catch {
+                var failed = Deliveries()
+                state.withLock { s in lose(PostgresError(.connectionLost, "\(error)"), &s, &failed) }
+                failed.run()
+            }
+        }
+    }
+
+    /// Reads every result available without waiting. Returns what to wait for next and until when,
+    /// or nil when nothing is in flight (the reader then ends; the connection has left pipeline
+    /// mode).
+    private func pump(_ s: inout State, _ out: inout Deliveries) -> (IOInterest, ContinuousClock.Instant?)? {
+        let pg = connection.pg
+        if s.lost != nil || s.requests.isEmpty { return finishReading(&s) }
+        if s.needsFlush {
+            switch PQflush(pg) {
+            case 0: s.needsFlush = false
+            case 1:
+                // keep reading while we write, or a server blocked on a full socket deadlocks us
+                if PQconsumeInput(pg) == 0 {
+                    lose(PostgresError(.connectionLost, "connection to the server was lost: \(connection.lastErrorMessage())"), &s, &out)
+                    return finishReading(&s)
+                }
+                return (.readWrite, wakeBy(s))
+            default:
+                lose(sendFailure(), &s, &out)
+                return finishReading(&s)
+            }
+        }
+        while !s.requests.isEmpty {
+            if PQisBusy(pg) == 1 { return (.read, wakeBy(s)) }
+            guard let raw = PQgetResult(pg) else {
+                // a step's terminating NULL
+                if let p = s.requests[0].pending {
+                    s.requests[0].outcomes.append(p)
+                    s.requests[0].pending = nil
+                }
+                continue
+            }
+            switch Exchange.event(for: ResultHandle(raw), on: pg) {
+            case .sync:
+                let request = s.requests.removeFirst()
+                if request.outcomes.count == request.stepCount {
+                    out.finish(request, .success(request.outcomes))
+                } else {
+                    out.finish(request, .failure(PostgresError(.misuse, "\(request.outcomes.count) results for \(request.stepCount) steps")))
+                }
+            case .step(let outcome):
+                s.requests[0].pending = outcome
+            case .ignored:
+                continue
+            case .connectionBroken(var error):
+                error.kind = .connectionLost
+                lose(error, &s, &out)
+                return finishReading(&s)
+            case .unusable(let error):
+                lose(error, &s, &out)
+                return finishReading(&s)
+            }
+        }
+        return finishReading(&s)
+    }
+
+    private func finishReading(_ s: inout State) -> (IOInterest, ContinuousClock.Instant?)? {
+        if s.lost == nil, s.inPipelineMode {
+            PQexitPipelineMode(connection.pg)
+            s.inPipelineMode = false
+        }
+        s.readerRunning = false
+        return nil
+    }
+
+    /// The earliest instant the reader must wake without news from the server: a waiting caller's
+    /// deadline, or the point where the oldest request counts as stalled.
+    private func wakeBy(_ s: State) -> ContinuousClock.Instant? {
+        var earliest: ContinuousClock.Instant?
+        for request in s.requests {
+            guard let deadline = request.deadline else { continue }
+            let due = request.waiter == nil ? deadline.advanced(by: Connection.cancelGrace) : deadline
+            earliest = earliest.map { min($0, due) } ?? due
+        }
+        return earliest
+    }
+
+    /// Deadlines passed: their callers get `.timeout` now; a request that has had no answer even
+    /// after the grace period means the server or network has stalled, and the connection goes.
+    private func expire(_ s: inout State, _ out: inout Deliveries) {
+        let now = ContinuousClock.now
+        if let oldest = s.requests.first?.deadline, oldest.advanced(by: Connection.cancelGrace) <= now {
+            lose(PostgresError(.connectionLost, "the server did not answer in time (statementDeadline plus \(Connection.cancelGrace)); the connection was closed"), &s, &out)
+            return
+        }
+        for i in s.requests.indices {
+            guard let deadline = s.requests[i].deadline, deadline <= now, let waiter = s.requests[i].waiter else { continue }
+            s.requests[i].waiter = nil
+            out.completed.append((waiter, .failure(Abandoned(reason: PostgresError(.timeout, "the statement did not finish within statementDeadline; it may still run (a multiplexed statement is never cancelled, since a cancel could hit a neighbour's statement); its result will be discarded")))))
+        }
+    }
+
+    /// The connection is unusable: close it and fail every request in flight.
+    private func lose(_ error: PostgresError, _ s: inout State, _ out: inout Deliveries) {
+        guard s.lost == nil else { return }
+        var e = error
+        if e.kind != .misuse { e.kind = .connectionLost }
+        s.lost = e
+        out.broken = true
+        connection.markBroken()
+        connection.close()
+        for request in s.requests { out.finish(request, .failure(e)) }
+        s.requests = []
+        s.inPipelineMode = false
+    }
+}

@@ -1,0 +1,35 @@
+/// One-shot statements on a shared connection (`pipelineDepth` > 1): several callers' autocommit
+/// statements in flight on one connection, each its own implicit transaction.
+extension Database {
+    func runMultiplexed(_ query: NormalizedQuery, _ parameters: [PostgresBind], callSite: CallSite) async throws -> QueryResult {
+        let lease = try await pool.lease(callSite: callSite, shared: true)
+        let pooled = lease.resource
+        let pool = self.pool
+        pooled.noteStatement(query.sql)
+        let started = ContinuousClock.now
+        do {
+            let (result, delta) = try await runner.executeMultiplexed(
+                query, parameters, on: pooled.multiplexer, cache: pooled.statements, deadline: statementDeadline(),
+                onAbandoned: { broken in pool.release(lease, state: broken ? .broken : .idle) })
+            releaseShared(lease)
+            record(query, since: started, delta: delta, result: result)
+            return result
+        } catch let abandoned as PipelineMultiplexer.Abandoned {
+            // Still in flight: the multiplexer releases the lease once the result has been read
+            // and dropped, so nobody else is handed a connection with it pending.
+            record(query, since: started, delta: StatementCacheStatistics(), result: nil)
+            throw abandoned.reason
+        } catch {
+            releaseShared(lease)
+            record(query, since: started, delta: StatementCacheStatistics(), result: nil)
+            throw error
+        }
+    }
+
+    private func releaseShared(_ lease: ConnectionPool<PooledConnection>.Lease) {
+        let pooled = lease.resource
+        // The report's snapshot reads the cache, which shared lessees touch only under this lock.
+        pooled.multiplexer.withLock { pooled.refreshSnapshot() }
+        pool.release(lease, state: pooled.multiplexer.isBroken ? .broken : .idle)
+    }
+}
