@@ -6,7 +6,9 @@ struct BenchCase: Sendable, Hashable {
     var poolSize: Int
     /// The hold-for-the-whole-request baseline instead of release-ASAP.
     var hold: Bool
+    /// Autocommit statements one connection may carry at once (`pipelineDepth`; 1 = no multiplexing).
+    var pipelineDepth = 1
 
     var poolLabel: String { hold ? "hold" : "asap" }
-    var label: String { "\(workload) \(mode.rawValue) \(poolLabel) W=\(workers) P=\(poolSize)" }
+    var label: String { "\(workload) \(mode.rawValue) \(poolLabel) W=\(workers) P=\(poolSize)" + (pipelineDepth > 1 ? " D=\(pipelineDepth)" : "") }
 }

@@ -7,6 +7,8 @@ struct CaseResult: Codable, Sendable {
     var pool: String
     var workers: Int
     var poolSize: Int
+    /// `--pipeline-depth`: statements one connection carries at once (1 = no multiplexing).
+    var pipelineDepth: Int
     var thinkMs: Int?
     /// `ops` or, for bursty workloads, `requests`.
     var unit: String
@@ -26,6 +28,10 @@ struct CaseResult: Codable, Sendable {
     var cacheMisses: Int?
     /// ops/s divided by the plain mode's at the same workload, workers, pool size and pool model.
     var speedupVsPlain: Double?
+    /// Multiplexed rows: ops/s divided by the same case's at pipeline depth 1.
+    var speedupVsUnpipelined: Double?
+    /// Multiplexed rows: p99 of the same case at pipeline depth 1, to read beside this row's.
+    var unpipelinedP99Ms: Double?
     /// Bursty only: W / T, the most requests/s W workers thinking T ms each can make.
     var boundPerS: Double?
     var pctOfBound: Double?
@@ -36,12 +42,13 @@ struct CaseResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case workload, mode, pool, workers, unit, operations, errors
-        case poolSize = "pool_size", thinkMs = "think_ms", durationS = "duration_s", opsPerS = "ops_per_s"
+        case poolSize = "pool_size", pipelineDepth = "pipeline_depth", thinkMs = "think_ms", durationS = "duration_s", opsPerS = "ops_per_s"
         case p50Ms = "p50_ms", p95Ms = "p95_ms", p99Ms = "p99_ms", maxMs = "max_ms", meanMs = "mean_ms"
         case firstError = "first_error", connectionsOpened = "connections_opened", maxInUse = "max_in_use"
         case cacheHits = "cache_hits", cacheMisses = "cache_misses", speedupVsPlain = "speedup_vs_plain"
         case boundPerS = "bound_per_s", pctOfBound = "pct_of_bound", asapOverHold = "asap_over_hold"
         case preparedVia = "prepared_via"
+        case speedupVsUnpipelined = "speedup_vs_unpipelined", unpipelinedP99Ms = "unpipelined_p99_ms"
     }
 
     /// Encodes nil as JSON null (the synthesized encoder would omit the key), so every row has
@@ -53,6 +60,7 @@ struct CaseResult: Codable, Sendable {
         try c.encode(pool, forKey: .pool)
         try c.encode(workers, forKey: .workers)
         try c.encode(poolSize, forKey: .poolSize)
+        try c.encode(pipelineDepth, forKey: .pipelineDepth)
         try c.encode(thinkMs, forKey: .thinkMs)
         try c.encode(unit, forKey: .unit)
         try c.encode(durationS, forKey: .durationS)
@@ -70,6 +78,8 @@ struct CaseResult: Codable, Sendable {
         try c.encode(cacheHits, forKey: .cacheHits)
         try c.encode(cacheMisses, forKey: .cacheMisses)
         try c.encode(speedupVsPlain, forKey: .speedupVsPlain)
+        try c.encode(speedupVsUnpipelined, forKey: .speedupVsUnpipelined)
+        try c.encode(unpipelinedP99Ms, forKey: .unpipelinedP99Ms)
         try c.encode(boundPerS, forKey: .boundPerS)
         try c.encode(pctOfBound, forKey: .pctOfBound)
         try c.encode(asapOverHold, forKey: .asapOverHold)

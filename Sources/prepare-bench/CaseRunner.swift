@@ -77,6 +77,7 @@ struct CaseRunner: Sendable {
             pool: benchCase.poolLabel,
             workers: benchCase.workers,
             poolSize: benchCase.poolSize,
+            pipelineDepth: benchCase.pipelineDepth,
             thinkMs: workload.isBursty ? thinkMs : nil,
             unit: workload.isBursty ? "requests" : "ops",
             durationS: duration,

@@ -8,6 +8,9 @@ struct PgbenchComparison {
     struct Row: Codable, Sendable {
         var workload: String
         var workers: Int
+        /// pgbench's client count: `workers`, or the pool size for the comparison with one
+        /// client per RealPool connection (multiplexed cases).
+        var pgbenchClients: Int
         var pgbenchMode: String
         var pgbenchTps: Double
         var realpoolMode: String
@@ -17,13 +20,14 @@ struct PgbenchComparison {
 
         enum CodingKeys: String, CodingKey {
             case workload, workers, ratio
+            case pgbenchClients = "pgbench_clients"
             case pgbenchMode = "pgbench_mode", pgbenchTps = "pgbench_tps", realpoolMode = "realpool_mode", realpoolOpsPerS = "realpool_ops_per_s"
         }
 
         var summary: String {
             let ours = realpoolOpsPerS.map { String(format: "%.0f", $0) } ?? "-"
             let r = ratio.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
-            return "\(workload) W=\(workers): pgbench -M \(pgbenchMode) \(String(format: "%.0f", pgbenchTps)) tps; RealPool \(realpoolMode) \(ours) ops/s = \(r) of it"
+            return "\(workload) W=\(workers): pgbench -M \(pgbenchMode) -c \(pgbenchClients) \(String(format: "%.0f", pgbenchTps)) tps; RealPool \(realpoolMode) \(ours) ops/s = \(r) of it"
         }
     }
 

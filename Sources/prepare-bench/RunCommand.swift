@@ -32,6 +32,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Pool size P (default: min(W, 4); bursty max(1, W/64)).")
     var poolSize: Int?
 
+    @Option(name: .customLong("pipeline-depth"), help: "Pipeline depths to sweep, e.g. 1,64: autocommit statements one connection carries at once (DatabaseConfiguration.pipelineDepth; default 1 = no multiplexing).")
+    var pipelineDepths: IntList?
+
     @Option(help: "Measured seconds per case.")
     var duration: Double = 3
 
@@ -80,6 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         guard thinkMs >= 0, thinkMs <= 60_000 else { throw ValidationError("--think-ms must be between 0 and 60000") }
         if let poolSize { guard poolSize >= 1, poolSize <= 1000 else { throw ValidationError("--pool-size must be between 1 and 1000") } }
         if let workers { guard workers.values.allSatisfy({ $0 <= 10_000 }) else { throw ValidationError("--workers must be between 1 and 10000") } }
+        if let pipelineDepths { guard pipelineDepths.values.allSatisfy({ $0 <= 10_000 }) else { throw ValidationError("--pipeline-depth must be between 1 and 10000") } }
         guard scale >= 1, scale <= 1000 else { throw ValidationError("--scale must be between 1 and 1000") }
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
         if output != nil, !json, !csv { throw ValidationError("--output needs --json or --csv") }
@@ -176,6 +180,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.searchPath = FixtureLoader.schemaName
         configuration.name = "bench"
         configuration.shutdownGracePeriod = .seconds(5)
+        configuration.pipelineDepth = benchCase.pipelineDepth
         return try await RewritingAdapter.makeExecutor(configuration: configuration, mode: benchCase.mode, statements: workload.statements.map(\.sql))
     }
 
@@ -186,7 +191,9 @@ struct RunCommand: AsyncParsableCommand {
             let counts = workers?.values ?? (workload.isBursty ? [16, 256] : [1, 4])
             for w in counts {
                 let p = poolSize ?? (workload.isBursty ? max(1, w / 64) : min(w, 4))
-                for mode in modes { cases.append(BenchCase(workload: workload.name, mode: mode, workers: w, poolSize: p, hold: false)) }
+                for depth in pipelineDepths?.values ?? [1] {
+                    for mode in modes { cases.append(BenchCase(workload: workload.name, mode: mode, workers: w, poolSize: p, hold: false, pipelineDepth: depth)) }
+                }
                 if hold {
                     for mode in modes { cases.append(BenchCase(workload: workload.name, mode: mode, workers: w, poolSize: p, hold: true)) }
                 } else if defaultSuite && workload.isBursty {
@@ -201,10 +208,14 @@ struct RunCommand: AsyncParsableCommand {
     static func addRatios(_ results: [CaseResult]) -> [CaseResult] {
         results.map { r in
             var r = r
-            if r.mode != "plain", let plain = results.first(where: { $0.mode == "plain" && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool }), plain.opsPerS > 0 {
+            if r.mode != "plain", let plain = results.first(where: { $0.mode == "plain" && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool && $0.pipelineDepth == r.pipelineDepth }), plain.opsPerS > 0 {
                 r.speedupVsPlain = r.opsPerS / plain.opsPerS
             }
-            if r.pool == "hold", let asap = results.first(where: { $0.pool == "asap" && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize }), r.opsPerS > 0 {
+            if r.pipelineDepth > 1, let single = results.first(where: { $0.pipelineDepth == 1 && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool }), single.opsPerS > 0 {
+                r.speedupVsUnpipelined = r.opsPerS / single.opsPerS
+                r.unpipelinedP99Ms = single.p99Ms
+            }
+            if r.pool == "hold", let asap = results.first(where: { $0.pool == "asap" && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pipelineDepth == r.pipelineDepth }), r.opsPerS > 0 {
                 r.asapOverHold = asap.opsPerS / r.opsPerS
             }
             return r
@@ -230,9 +241,17 @@ struct RunCommand: AsyncParsableCommand {
                 for (pgMode, ours) in [("simple", "plain"), ("prepared", "prepared")] {
                     progress.note("pgbench -M \(pgMode) -c \(w): \(workload.name)")
                     let tps = try pgbench.run(scripts, mode: pgMode, clients: w, seconds: Int(duration.rounded(.up)))
-                    let mine = results.first { $0.workload == workload.name && $0.workers == w && $0.pool == "asap" && $0.mode == ours }
-                    rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: ours, realpoolOpsPerS: mine?.opsPerS, ratio: mine.map { $0.opsPerS / tps }))
+                    let mine = results.first { $0.workload == workload.name && $0.workers == w && $0.pool == "asap" && $0.mode == ours && $0.pipelineDepth == 1 }
+                    rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: ours, realpoolOpsPerS: mine?.opsPerS, ratio: mine.map { $0.opsPerS / tps }))
                 }
+            }
+            // Multiplexed cases against pgbench with one client per RealPool connection: what the
+            // same connections do when each waits for its own round trips.
+            for r in results where r.workload == workload.name && r.pool == "asap" && r.pipelineDepth > 1 {
+                let pgMode = r.mode == "plain" ? "simple" : "prepared"
+                progress.note("pgbench -M \(pgMode) -c \(r.poolSize): \(workload.name)")
+                let tps = try pgbench.run(scripts, mode: pgMode, clients: r.poolSize, seconds: Int(duration.rounded(.up)))
+                rows.append(PgbenchComparison.Row(workload: workload.name, workers: r.workers, pgbenchClients: r.poolSize, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: "\(r.mode) D=\(r.pipelineDepth)", realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps))
             }
         }
         return rows

@@ -32,6 +32,8 @@ final class PipelineMultiplexer: @unchecked Sendable {
     private struct Request {
         let id: UInt64
         let stepCount: Int
+        /// Syncs still to be read: a request may be several groups, each ended by its own Sync.
+        var syncsLeft: Int
         let deadline: ContinuousClock.Instant?
         var outcomes: Outcomes = []
         var pending: Result<QueryResult, PostgresError>?
@@ -64,8 +66,9 @@ final class PipelineMultiplexer: @unchecked Sendable {
         }
 
         func run() {
-            for (waiter, result) in completed { waiter.resume(with: result) }
+            // leases of abandoned requests first: whoever sees a later result also sees them back
             for release in abandoned { release(broken) }
+            for (waiter, result) in completed { waiter.resume(with: result) }
         }
     }
 
@@ -110,9 +113,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
         try state.withLock { _ in try body() }
     }
 
-    /// Sends the steps `build` returns (called under the lock, so whatever it decides from
-    /// per-connection state is in step with the order of sends), followed by one Sync, and waits
-    /// for their outcomes, one per step. `build` returning nil sends nothing and returns nil.
+    /// Sends the groups of steps `build` returns (called under the lock, so whatever it decides
+    /// from per-connection state is in step with the order of sends), each followed by its own
+    /// Sync, and waits for their outcomes, one per step. `build` returning nil sends nothing and
+    /// returns nil.
     ///
     /// - Throws: `Abandoned` when the caller stopped waiting (task cancelled, `deadline` passed);
     ///   `onAbandoned` then runs once the request's results have been read. `connectionLost` when
@@ -120,7 +124,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
     func submit(
         deadline: ContinuousClock.Instant?,
         onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
-        build: () -> [PipelineStep]?
+        build: () -> [[PipelineStep]]?
     ) async throws -> Outcomes? {
         let id = state.withLock { s -> UInt64 in s.nextID &+= 1; return s.nextID }
         return try await withTaskCancellationHandler {
@@ -131,9 +135,9 @@ final class PipelineMultiplexer: @unchecked Sendable {
                     if Task.isCancelled { return (false, .failure(CancellationError())) }
                     if let lost = s.lost { return (false, .failure(lost)) }
                     if connection.isClosed { return (false, .failure(PostgresError(.connectionLost, "the connection is closed"))) }
-                    guard let steps = build() else { return (false, .success(nil)) }
+                    guard let groups = build()?.filter({ !$0.isEmpty }), !groups.isEmpty else { return (false, .success(nil)) }
                     do {
-                        try send(steps, &s)
+                        try send(groups, &s)
                     } catch let e as PostgresError where e.kind == .invalidInput {
                         return (false, .failure(e))  // refused before anything was sent
                     } catch {
@@ -141,7 +145,8 @@ final class PipelineMultiplexer: @unchecked Sendable {
                         lose(error as? PostgresError ?? PostgresError(.connectionLost, "\(error)"), &s, &failed)
                         return (false, .failure(s.lost ?? error))
                     }
-                    s.requests.append(Request(id: id, stepCount: steps.count, deadline: deadline, waiter: continuation, onAbandoned: onAbandoned))
+                    s.requests.append(Request(id: id, stepCount: groups.reduce(0) { $0 + $1.count }, syncsLeft: groups.count,
+                                              deadline: deadline, waiter: continuation, onAbandoned: onAbandoned))
                     return (claimReader(&s), nil)
                 }
                 failed.run()
@@ -158,17 +163,19 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     // MARK: sending
 
-    private func send(_ steps: [PipelineStep], _ s: inout State) throws {
-        for step in steps { try Exchange.validate(step) }
+    private func send(_ groups: [[PipelineStep]], _ s: inout State) throws {
+        for group in groups { for step in group { try Exchange.validate(step) } }
         let pg = connection.pg
         if !s.inPipelineMode {
             guard PQenterPipelineMode(pg) == 1 else { throw sendFailure() }
             s.inPipelineMode = true
         }
-        for step in steps {
-            guard Exchange.send(step, on: pg) == 1 else { throw sendFailure() }
+        for group in groups {
+            for step in group {
+                guard Exchange.send(step, on: pg) == 1 else { throw sendFailure() }
+            }
+            guard PQpipelineSync(pg) == 1 else { throw sendFailure() }
         }
-        guard PQpipelineSync(pg) == 1 else { throw sendFailure() }
         if !s.needsFlush {
             switch PQflush(pg) {
             case 0: break
@@ -266,6 +273,8 @@ final class PipelineMultiplexer: @unchecked Sendable {
             }
             switch Exchange.event(for: ResultHandle(raw), on: pg) {
             case .sync:
+                s.requests[0].syncsLeft -= 1
+                guard s.requests[0].syncsLeft == 0 else { continue }
                 let request = s.requests.removeFirst()
                 if request.outcomes.count == request.stepCount {
                     out.finish(request, .success(request.outcomes))

@@ -53,6 +53,12 @@ public final class StatementCache: @unchecked Sendable {
     /// multiplexing, a later caller's Bind goes out behind that Parse, so it may use the statement
     /// already.
     private var preparing: Set<String> = []
+    /// Pending names whose `DEALLOCATE` has been sent and not yet answered: nobody may send it
+    /// again (it would remove a statement prepared anew behind the first), nor take the entry back.
+    private var claimed: Set<String> = []
+    /// How many times a Parse of each name has been sent. An error about a statement sent before
+    /// the latest Parse of its name is about an older statement and must not change the cache.
+    private var generations: [String: Int] = [:]
 
     public init(maxPreparedStatements: Int = 100, maxPreparedSQLBytes: Int = 1 << 20) {
         self.maxPreparedStatements = max(1, maxPreparedStatements)
@@ -72,6 +78,17 @@ public final class StatementCache: @unchecked Sendable {
     /// Names the server still has and that will be deallocated with a later statement.
     public var pendingDeallocation: [String] { pendingOrder }
 
+    /// Pending names to deallocate now, each handed out once until its outcome is known
+    /// (`didDeallocate`, `forgetPending`, or `unclaim` when the server skipped it).
+    func claimPendingDeallocations() -> [String] {
+        let names = pendingOrder.filter { !claimed.contains($0) }
+        claimed.formUnion(names)
+        return names
+    }
+
+    /// The server skipped the `DEALLOCATE name` that was sent: it is still pending.
+    func unclaim(_ name: String) { claimed.remove(name) }
+
     /// The entry for `name`, marked most recently used.
     public func get(_ name: String) -> Entry? {
         guard let slot = slotByName[name] else { return nil }
@@ -80,7 +97,13 @@ public final class StatementCache: @unchecked Sendable {
     }
 
     /// A Parse of `name` was sent; `put` or `invalidate` ends it, as does `preparationEnded`.
-    func markPreparing(_ name: String) { preparing.insert(name) }
+    func markPreparing(_ name: String) {
+        preparing.insert(name)
+        generations[name, default: 0] += 1
+    }
+
+    /// The number of Parses of `name` sent so far.
+    func generation(of name: String) -> Int { generations[name, default: 0] }
 
     /// The outcome of the Parse of `name` has been read.
     func preparationEnded(_ name: String) { preparing.remove(name) }
@@ -149,6 +172,7 @@ public final class StatementCache: @unchecked Sendable {
         pending.removeAll()
         pendingOrder.removeAll()
         preparing.removeAll()
+        claimed.removeAll()
     }
 
     // MARK: pending deallocations
@@ -157,7 +181,7 @@ public final class StatementCache: @unchecked Sendable {
     /// so it is cached again instead of deallocated and prepared anew. Nil when `name` is not
     /// pending, or pending because it is stale.
     func reclaim(_ name: String) -> Entry? {
-        guard let reusable = pending[name], let entry = reusable else { return nil }
+        guard !claimed.contains(name), let reusable = pending[name], let entry = reusable else { return nil }
         removePending(name)
         put(entry)
         return entry
@@ -168,6 +192,11 @@ public final class StatementCache: @unchecked Sendable {
     func isPendingStale(_ name: String) -> Bool {
         if let reusable = pending[name] { return reusable == nil }
         return false
+    }
+
+    /// Whether a stale `name` still needs a `DEALLOCATE` that nobody has sent yet.
+    func needsDeallocationFirst(_ name: String) -> Bool {
+        isPendingStale(name) && !claimed.contains(name)
     }
 
     /// The server confirmed `DEALLOCATE name`.
@@ -185,6 +214,7 @@ public final class StatementCache: @unchecked Sendable {
     }
 
     private func removePending(_ name: String) {
+        claimed.remove(name)
         guard pending.removeValue(forKey: name) != nil else { return }
         pendingOrder.removeAll { $0 == name }
     }

@@ -45,7 +45,10 @@ struct StatementExecution {
 
     private(set) var phase: Phase = .plain
     /// DEALLOCATEs at the front of the request in flight.
-    private var sentDeallocations: [String] = []
+    private(set) var sentDeallocations: [String] = []
+    /// The generation (`StatementCache.generation(of:)`) of the statement the request in flight
+    /// executes: an error about an older generation says nothing about the current statement.
+    private var executedGeneration = 0
     /// Cleared after a piggy-backed DEALLOCATE failed, so one bad name costs one extra trip only.
     private var mayDeallocate = true
     private var healed = false
@@ -85,7 +88,7 @@ struct StatementExecution {
         for (i, name) in sentDeallocations.enumerated() where i < outcomes.count {
             switch outcomes[i] {
             case .success: cache.didDeallocate(name)
-            case .failure(let e) where e.kind == .pipelineAborted: break  // still pending
+            case .failure(let e) where e.kind == .pipelineAborted: cache.unclaim(name)  // still pending
             case .failure:
                 cache.forgetPending(name)
                 deallocationFailed = true
@@ -93,10 +96,14 @@ struct StatementExecution {
         }
         let main = Array(outcomes.dropFirst(sentDeallocations.count))
         sentDeallocations = []
-        if deallocationFailed {
+        // In one pipeline with the caller's steps, a failed DEALLOCATE made the server skip them;
+        // multiplexed, each DEALLOCATE has its own Sync and the caller's steps ran regardless.
+        let mainSkipped: Bool
+        if case .failure(let e)? = main.first, e.kind == .pipelineAborted { mainSkipped = true } else { mainSkipped = false }
+        if deallocationFailed { mayDeallocate = false }
+        if deallocationFailed && mainSkipped {
             // The rest of the pending names go with a later statement. A fresh decision only for
             // a prepare: it may have counted on a stale name being deallocated first.
-            mayDeallocate = false
             if case .prepare = phase { phase = decide(transactionStatus: transactionStatus) }
             return send(transactionStatus: transactionStatus)
         }
@@ -143,7 +150,7 @@ struct StatementExecution {
             return .executePrepared(provisional, isHit: true)
         }
         // A stale statement of that name must be deallocated first, which happens only while idle.
-        if cache.isPendingStale(target.name), !mayFlush(transactionStatus) { return .plain }
+        if cache.needsDeallocationFirst(target.name), !mayFlush(transactionStatus) { return .plain }
 
         let knowledge = registry.knowledge(of: target.name)
         let parseMayDiffer = Self.parseMayDiffer(match, parameters: parameters)
@@ -189,13 +196,14 @@ struct StatementExecution {
         default: piggyBack = true
         }
         if piggyBack, mayFlush(transactionStatus) {
-            sentDeallocations = cache.pendingDeallocation
+            sentDeallocations = cache.claimPendingDeallocations()
             steps = sentDeallocations.map { Connection.deallocateStep($0) }
         }
         switch phase {
         case .plain:
             steps.append(.query(query.executableSQL, parameters))
         case .executePrepared(let entry, _):
+            executedGeneration = cache.generation(of: entry.name)
             steps.append(.executePrepared(name: entry.name, boundParameters()))
         case .prepare(let execute):
             let target = match!.target
@@ -248,6 +256,12 @@ struct StatementExecution {
         case .success(let result):
             if isHit { cache.statistics.hits += 1 }
             return .finished(result)
+        case .failure(let error) where (error.sqlState == "26000" || Self.planChanged(error)) && isStale(entry):
+            // Multiplexed: the statement was prepared anew after ours was sent (another caller
+            // is healing it). Nothing ran and the cache is already being dealt with: run plainly,
+            // rather than chase a Parse that may fail too.
+            guard startedIdle else { return .failed(error) }
+            return fallBackToPlain(transactionStatus: transactionStatus)
         case .failure(let error) where error.sqlState == "26000":
             // The server does not have the statement (DEALLOCATE/DISCARD behind the cache's back,
             // a pooler that switched backends). Bind failed, so nothing ran.
@@ -258,7 +272,7 @@ struct StatementExecution {
             cache.statistics.repreparesMissing += 1
             phase = decide(transactionStatus: transactionStatus)
             return send(transactionStatus: transactionStatus)
-        case .failure(let error) where error.sqlState == "0A000" && error.routine == "RevalidateCachedQuery":
+        case .failure(let error) where Self.planChanged(error):
             // DDL changed the result type under the cached plan; the server still has the
             // statement, so it must be deallocated before its name is prepared again.
             cache.retire(entry.name)
@@ -272,6 +286,15 @@ struct StatementExecution {
             if isHit { cache.statistics.hits += 1 }
             return .failed(error)
         }
+    }
+
+    static func planChanged(_ error: PostgresError) -> Bool {
+        error.sqlState == "0A000" && error.routine == "RevalidateCachedQuery"
+    }
+
+    /// Whether a newer Parse of the entry's name has been sent since the request in flight.
+    func isStale(_ entry: StatementCache.Entry) -> Bool {
+        cache.generation(of: entry.name) != executedGeneration
     }
 
     mutating func handlePrepare(_ outcomes: [Result<QueryResult, PostgresError>], execute: Bool,

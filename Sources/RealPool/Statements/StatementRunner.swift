@@ -74,7 +74,7 @@ public struct StatementRunner: Sendable {
         var counters = StatementCacheStatistics()
         while true {
             var next: StatementExecution.Next?
-            let outcomes = try await multiplexer.submit(deadline: deadline, onAbandoned: onAbandoned) { () -> [PipelineStep]? in
+            let outcomes = try await multiplexer.submit(deadline: deadline, onAbandoned: onAbandoned) { () -> [[PipelineStep]]? in
                 let before = cache.statistics
                 defer { counters = counters + (cache.statistics - before) }
                 if let outcomes = previous {
@@ -87,7 +87,10 @@ public struct StatementRunner: Sendable {
                 }
                 if case .send(let steps)? = next {
                     counters.roundTrips += 1
-                    return steps
+                    // Each DEALLOCATE in a group of its own: one that fails (the server no longer
+                    // had the statement) then skips nothing of the caller's.
+                    let deallocations = execution!.sentDeallocations.count
+                    return steps.prefix(deallocations).map { [$0] } + [Array(steps.dropFirst(deallocations))]
                 }
                 return nil
             }

@@ -204,7 +204,7 @@ struct MultiplexingTests {
         try await gate.open()
         _ = try await blocked.value
         // every caller sees exactly the plain statement's error: the table does not exist
-        for caller in callers { #expect(await caller.value == "42P01") }
+        for caller in callers { let v = await caller.value; #expect(v == "42P01", "\(v ?? "nil")") }
         try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(t) (id int)"))
         try await db.execute(SQLQuery(unsafeSQL: "INSERT INTO \(t) SELECT generate_series(1, 10)"))
         #expect(try await db.execute("SELECT count(*)::int FROM \(unsafeRaw: t) WHERE id > \(4)")[0].decode(Int.self, column: 0) == 6)

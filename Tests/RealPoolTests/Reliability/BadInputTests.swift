@@ -12,8 +12,8 @@ struct BadInputTests {
         #expect(db.statistics["connectionsLost"] == 0)
     }
 
-    @Test func nulBytesAreRejectedBeforeSending() async throws {
-        let db = try TestServer.database()
+    @Test(arguments: TestServer.pipelineDepths) func nulBytesAreRejectedBeforeSending(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         let e1 = await #expect(throws: PostgresError.self) { try await db.execute(SQLQuery(unsafeSQL: "SELECT 1\u{0}")) }
         #expect(e1?.kind == .invalidInput)
         let e2 = await #expect(throws: PostgresError.self) { try await db.execute("SELECT $1::text", "a\u{0}b") }
@@ -22,8 +22,8 @@ struct BadInputTests {
         await db.shutdown()
     }
 
-    @Test func invalidUTF8InAParameterIsTheServersClearError() async throws {
-        let db = try TestServer.database()
+    @Test(arguments: TestServer.pipelineDepths) func invalidUTF8InAParameterIsTheServersClearError(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         let bad = PostgresBind(bytes: [0x61, 0xff, 0xfe, 0x62])
         let e = await #expect(throws: PostgresError.self) { try await db.execute("SELECT $1::text", parameters: [bad]) }
         #expect(e?.sqlState == "22021")
@@ -31,8 +31,8 @@ struct BadInputTests {
         await db.shutdown()
     }
 
-    @Test func tooManyParametersAreRejected() async throws {
-        let db = try TestServer.database()
+    @Test(arguments: TestServer.pipelineDepths) func tooManyParametersAreRejected(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         let params = [any PostgresEncodable](repeating: 1, count: 65_536)
         let e = await #expect(throws: PostgresError.self) { try await db.execute("SELECT 1", parameters: params) }
         #expect(e?.kind == .invalidInput)
@@ -42,9 +42,9 @@ struct BadInputTests {
 
     /// Under a sanitizer (REALPOOL_SANITIZER=1) copying 100 MB takes long enough to starve the
     /// other tests' tasks, so the size is cut there; the code path is the same.
-    @Test func aHundredMegabyteParameterArrivesWhole() async throws {
+    @Test(arguments: TestServer.pipelineDepths) func aHundredMegabyteParameterArrivesWhole(pipelineDepth: Int) async throws {
         let size = ProcessInfo.processInfo.environment["REALPOOL_SANITIZER"] == nil ? 100_000_000 : 5_000_000
-        let db = try TestServer.database()
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         let big = String(repeating: "x", count: size)
         let r = try await db.execute("SELECT length($1::text), md5($1::text) = md5(repeat('x', $2))", big, size)
         #expect(try r[0].decode(Int.self, column: 0) == size)
@@ -53,8 +53,8 @@ struct BadInputTests {
         await db.shutdown()
     }
 
-    @Test func aLargeSQLTextRuns() async throws {
-        let db = try TestServer.database()
+    @Test(arguments: TestServer.pipelineDepths) func aLargeSQLTextRuns(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         // a 2 MB statement (the release build handles 10 MB in about a tenth of a second; a debug
         // test keeps to 2 MB so the suite stays fast)
         let padding = String(repeating: "-- padding line of a very long generated statement\n", count: 40_000)
@@ -64,16 +64,16 @@ struct BadInputTests {
         await db.shutdown()
     }
 
-    @Test func unterminatedQuoteRunsPlainlyAndGetsTheServersSyntaxError() async throws {
-        let db = try TestServer.database()
+    @Test(arguments: TestServer.pipelineDepths) func unterminatedQuoteRunsPlainlyAndGetsTheServersSyntaxError(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         let e = await #expect(throws: PostgresError.self) { try await db.execute(SQLQuery(unsafeSQL: "SELECT 'oops")) }
         #expect(e?.sqlState == "42601")
         try await expectHealthy(db)
         await db.shutdown()
     }
 
-    @Test func wrongNumberOfParametersIsTheServersError() async throws {
-        let db = try TestServer.database()
+    @Test(arguments: TestServer.pipelineDepths) func wrongNumberOfParametersIsTheServersError(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         let e = await #expect(throws: PostgresError.self) { try await db.execute("SELECT $1::int + $2::int", 1) }
         #expect(e?.sqlState == "08P01")
         try db.addPrepareTarget("SELECT $1::int + $2::int AS s")
@@ -83,8 +83,8 @@ struct BadInputTests {
         await db.shutdown()
     }
 
-    @Test func injectionThroughLiftedLiteralsBindsTheExactString() async throws {
-        let db = try TestServer.database()
+    @Test(arguments: TestServer.pipelineDepths) func injectionThroughLiftedLiteralsBindsTheExactString(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         try db.addPrepareTarget("SELECT $1::text AS v")
         let cases: [(sql: String, expected: String)] = [
             ("SELECT 'O''Reilly'::text AS v", "O'Reilly"),

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("DISCARD ALL and DEALLOCATE ALL under load")
 struct DiscardUnderLoadTests {
-    @Test func readersNeverSeeAMissingStatement() async throws {
-        let db = try TestServer.database(maxConnections: 2)
+    @Test(arguments: TestServer.pipelineDepths) func readersNeverSeeAMissingStatement(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(maxConnections: 2, pipelineDepth: pipelineDepth)
         let t = TestServer.uniqueName("discard")
         try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(t) (id int PRIMARY KEY, v text)"))
         try await db.execute(SQLQuery(unsafeSQL: "INSERT INTO \(t) SELECT g, 'v' || g FROM generate_series(1, 50) g"))

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Session isolation and DDL under load")
 struct IsolationAndDDLTests {
-    @Test func rolesAndSearchPathNeverReachTheNextLessee() async throws {
-        let db = try TestServer.database()  // one connection: every lessee gets the same backend
+    @Test(arguments: TestServer.pipelineDepths) func rolesAndSearchPathNeverReachTheNextLessee(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)  // one connection: every lessee gets the same backend
         let r1 = TestServer.uniqueName("role_a"), r2 = TestServer.uniqueName("role_b")
         let schema = TestServer.uniqueName("iso")
         try await db.execute(SQLQuery(unsafeSQL: "CREATE ROLE \(r1); CREATE ROLE \(r2); CREATE SCHEMA \(schema)"))
@@ -32,8 +32,8 @@ struct IsolationAndDDLTests {
         await db.shutdown()
     }
 
-    @Test func addingDroppingAndRetypingColumnsUnderLoad() async throws {
-        let db = try TestServer.database(maxConnections: 3)
+    @Test(arguments: TestServer.pipelineDepths) func addingDroppingAndRetypingColumnsUnderLoad(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(maxConnections: 3, pipelineDepth: pipelineDepth)
         let t = TestServer.uniqueName("ddl")
         try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(t) (id int PRIMARY KEY, v int NOT NULL)"))
         try await db.execute(SQLQuery(unsafeSQL: "INSERT INTO \(t) SELECT g, g FROM generate_series(1, 100) g"))

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Backend killed mid-transaction")
 struct KilledTransactionTests {
-    @Test func theCallerIsToldAndNothingIsWritten() async throws {
-        let db = try TestServer.database()
+    @Test(arguments: TestServer.pipelineDepths) func theCallerIsToldAndNothingIsWritten(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(pipelineDepth: pipelineDepth)
         let ledger = TestServer.uniqueName("ledger_kill")
         try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(ledger) (request_id int PRIMARY KEY)"))
         let killer = try await TestServer.connect()

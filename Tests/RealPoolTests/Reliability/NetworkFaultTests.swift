@@ -6,22 +6,23 @@ import Testing
 /// A network that stalls or drops, through a loopback proxy the test runs.
 @Suite("Network faults")
 struct NetworkFaultTests {
-    func database(through proxy: LoopbackProxy, server: EmbeddedPostgres) -> Database {
+    func database(through proxy: LoopbackProxy, server: EmbeddedPostgres, pipelineDepth: Int, deadline: Duration = .milliseconds(500)) -> Database {
         var pool = PoolConfiguration()
         pool.maxConnections = 1
         pool.minConnections = 0
         pool.acquireTimeout = .seconds(30)
         let url = "postgres://\(server.user):\(server.password)@127.0.0.1:\(proxy.port)/postgres"
         var config = DatabaseConfiguration(ConnectionConfiguration(url, connectTimeout: .seconds(10)), pool: pool)
-        config.statementDeadline = .milliseconds(500)
+        config.statementDeadline = deadline
+        config.pipelineDepth = pipelineDepth
         return Database(config)
     }
 
-    @Test func aStalledNetworkNeverHangsACaller() async throws {
+    @Test(arguments: TestServer.pipelineDepths) func aStalledNetworkNeverHangsACaller(pipelineDepth: Int) async throws {
         guard let server = try TestServer.embedded() else { return }
         let proxy = try LoopbackProxy(targetPort: server.port)
         defer { proxy.close() }
-        let db = database(through: proxy, server: server)
+        let db = database(through: proxy, server: server, pipelineDepth: pipelineDepth)
         #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
 
         proxy.stall()
@@ -39,11 +40,12 @@ struct NetworkFaultTests {
         await db.shutdown()
     }
 
-    @Test func aDroppedNetworkIsAClearErrorAndThePoolRecovers() async throws {
+    @Test(arguments: TestServer.pipelineDepths) func aDroppedNetworkIsAClearErrorAndThePoolRecovers(pipelineDepth: Int) async throws {
         guard let server = try TestServer.embedded() else { return }
         let proxy = try LoopbackProxy(targetPort: server.port)
         defer { proxy.close() }
-        let db = database(through: proxy, server: server)
+        // a deadline far away: what the caller must see is the drop, however slow the machine
+        let db = database(through: proxy, server: server, pipelineDepth: pipelineDepth, deadline: .seconds(30))
         #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
 
         // a drop while a statement runs: the caller learns the connection was lost

@@ -13,7 +13,7 @@ struct ServerRestartTests {
         return s
     }
 
-    func database(acquireTimeout: Duration = .seconds(10)) throws -> (Database, EmbeddedPostgres) {
+    func database(acquireTimeout: Duration = .seconds(10), pipelineDepth: Int) throws -> (Database, EmbeddedPostgres) {
         let server = try Self.server.get()
         var pool = PoolConfiguration()
         pool.maxConnections = 2
@@ -23,11 +23,12 @@ struct ServerRestartTests {
         pool.connectRetryBackoff.maximum = .milliseconds(200)
         var config = DatabaseConfiguration(ConnectionConfiguration(server.connectionString, connectTimeout: .seconds(2)), pool: pool)
         config.name = "restart"
+        config.pipelineDepth = pipelineDepth
         return (Database(config), server)
     }
 
-    @Test func preparedStatementsSurviveARestart() async throws {
-        let (db, server) = try database()
+    @Test(arguments: TestServer.pipelineDepths) func preparedStatementsSurviveARestart(pipelineDepth: Int) async throws {
+        let (db, server) = try database(pipelineDepth: pipelineDepth)
         let t = TestServer.uniqueName("restart")
         try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(t) (id int PRIMARY KEY, v text)"))
         try await db.execute(SQLQuery(unsafeSQL: "INSERT INTO \(t) SELECT g, 'v' || g FROM generate_series(1, 10) g"))
@@ -47,8 +48,8 @@ struct ServerRestartTests {
         await db.shutdown()
     }
 
-    @Test func serverDownGivesClearBoundedErrorsThenRecovers() async throws {
-        let (db, server) = try database(acquireTimeout: .seconds(1))
+    @Test(arguments: TestServer.pipelineDepths) func serverDownGivesClearBoundedErrorsThenRecovers(pipelineDepth: Int) async throws {
+        let (db, server) = try database(acquireTimeout: .seconds(1), pipelineDepth: pipelineDepth)
         _ = try await db.execute("SELECT 1")
         try server.stopServer()
         let start = ContinuousClock.now

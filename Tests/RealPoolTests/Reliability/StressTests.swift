@@ -8,8 +8,8 @@ import Testing
 /// baseline (nothing leased, nobody waiting).
 @Suite("Stress")
 struct StressTests {
-    @Test func tasksThreadsCancellationsAndKilledBackends() async throws {
-        let db = try TestServer.database(maxConnections: 3)
+    @Test(arguments: TestServer.pipelineDepths) func tasksThreadsCancellationsAndKilledBackends(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(maxConnections: 3, pipelineDepth: pipelineDepth)
         let ledger = TestServer.uniqueName("ledger")
         try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(ledger) (request_id int PRIMARY KEY, amount int NOT NULL)"))
         try db.addPrepareTarget("SELECT count(*) FROM \(ledger) WHERE amount > $1")

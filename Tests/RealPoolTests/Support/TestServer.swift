@@ -59,12 +59,17 @@ struct TestFailure: Error, CustomStringConvertible {
 
 extension TestServer {
     /// A Database on the shared server with a small pool, for pool behaviour tests.
-    static func database(maxConnections: Int = 1, minConnections: Int = 0, _ adjust: (inout DatabaseConfiguration) -> Void = { _ in }) throws -> Database {
+    /// The reliability suite runs every scenario unmultiplexed and multiplexed (`pipelineDepth`).
+    static let pipelineDepths = [1, 16]
+
+    static func database(maxConnections: Int = 1, minConnections: Int = 0, pipelineDepth: Int = 1,
+                         _ adjust: (inout DatabaseConfiguration) -> Void = { _ in }) throws -> Database {
         var pool = PoolConfiguration()
         pool.maxConnections = maxConnections
         pool.minConnections = minConnections
         pool.acquireTimeout = .seconds(30)  // generous: a loaded 2-core machine can be slow to connect
         var config = DatabaseConfiguration(try configuration(), pool: pool)
+        config.pipelineDepth = pipelineDepth
         adjust(&config)
         return Database(config)
     }
