@@ -59,13 +59,22 @@ struct Exchange {
             default: return try connectionLost()
             }
         }
+        var nullsInARow = 0
         while !finished {
             if PQisBusy(pg) == 1 { return .read }
             guard let raw = PQgetResult(pg) else {
+                // In pipeline mode a second NULL in a row means libpq has nothing more: after a
+                // lost connection it returns NULL forever.
+                nullsInARow += 1
+                if isPipeline && nullsInARow > 1 {
+                    if PQstatus(pg) == CONNECTION_BAD { return try connectionLost() }
+                    return .read
+                }
                 endOfStatement()
                 if !isPipeline { finished = true }
                 continue
             }
+            nullsInARow = 0
             switch Self.event(for: ResultHandle(raw), on: pg) {
             case .sync:
                 finished = true

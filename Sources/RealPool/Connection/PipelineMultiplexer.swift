@@ -261,16 +261,25 @@ final class PipelineMultiplexer: @unchecked Sendable {
                 return finishReading(&s)
             }
         }
+        var nullsInARow = 0
         while !s.requests.isEmpty {
             if PQisBusy(pg) == 1 { return (.read, wakeBy(s)) }
             guard let raw = PQgetResult(pg) else {
-                // a step's terminating NULL
+                // A step's terminating NULL. A second one in a row means libpq has nothing more:
+                // after a lost connection it returns NULL forever.
+                nullsInARow += 1
+                if nullsInARow > 1 {
+                    guard PQstatus(pg) == CONNECTION_BAD else { return (.read, wakeBy(s)) }
+                    lose(PostgresError(.connectionLost, "connection to the server was lost: \(connection.lastErrorMessage())"), &s, &out)
+                    return finishReading(&s)
+                }
                 if let p = s.requests[0].pending {
                     s.requests[0].outcomes.append(p)
                     s.requests[0].pending = nil
                 }
                 continue
             }
+            nullsInARow = 0
             switch Exchange.event(for: ResultHandle(raw), on: pg) {
             case .sync:
                 s.requests[0].syncsLeft -= 1
