@@ -58,7 +58,8 @@ public struct StatementRunner: Sendable {
                                cache: StatementCache) -> StatementExecution {
         StatementExecution(
             query: query, parameters: parameters, match: registry.resolveMatchNotingExecution(query),
-            registry: registry, cache: cache, transactionStatus: connection.transactionStatus
+            registry: registry, cache: cache, transactionStatus: connection.transactionStatus,
+            logger: connection.logger
         )
     }
 }
