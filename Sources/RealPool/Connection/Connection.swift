@@ -16,6 +16,7 @@ import Logging
 /// ``Exchange`` state machine and differ only in how they wait.
 public final class Connection: @unchecked Sendable {
     let pg: OpaquePointer
+    /// How this connection was opened.
     public let configuration: ConnectionConfiguration
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32

@@ -15,6 +15,7 @@ public struct RowStream: AsyncSequence, Sendable {
         AsyncIterator(cursor: StreamCursor(database: database, query: query, parameters: parameters, batchSize: batchSize, callSite: callSite))
     }
 
+    /// Yields the rows, fetching the next batch from the cursor when one is used up.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let cursor: StreamCursor
         var batch: QueryResult?
@@ -125,6 +126,8 @@ extension Database {
                   batchSize: max(1, batchSize), callSite: CallSite(file: file, line: line))
     }
 
+    /// Streams the rows of a query with positional parameters (`$1`, or the configured placeholder
+    /// style). The connection is held until the rows are consumed or the iteration stops.
     public func stream(_ sql: String, parameters: [any PostgresEncodable], batchSize: Int = 1000, file: String = #fileID, line: Int = #line) -> RowStream {
         RowStream(database: self, query: normalize(sql, dollarStyle: false), parameters: parameters.map(\.postgresBind),
                   batchSize: max(1, batchSize), callSite: CallSite(file: file, line: line))

@@ -7,8 +7,10 @@
 /// connection's `StatementCache`, which the caller passes with the connection (both belong to the
 /// same lease).
 public struct StatementRunner: Sendable {
+    /// The targets queries are matched against.
     public let registry: PrepareTargetRegistry
 
+    /// A runner for the targets of `registry`.
     public init(registry: PrepareTargetRegistry) {
         self.registry = registry
     }

@@ -17,6 +17,7 @@ public struct PostgresNumeric: Sendable, Hashable, CustomStringConvertible, Expr
         self.text = value
     }
 
+    /// The exact text of a `Decimal`.
     public init(_ decimal: Decimal) { self.text = decimal.description }
 
     public var description: String { text }

@@ -17,6 +17,8 @@ extension PoolConfiguration {
         /// Fraction by which a delay is randomly spread either way. Default 0.2.
         public var jitter: Double
 
+        /// A back-off; out-of-range values are clamped (`maximum` no less than `initial`,
+        /// `multiplier` at least 1, `jitter` in 0...1).
         public init(
             initial: Duration = .milliseconds(100),
             maximum: Duration = .seconds(10),
