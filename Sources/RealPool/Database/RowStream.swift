@@ -4,6 +4,7 @@
 /// the stream is dropped; then it closes the cursor, ends its transaction and returns the
 /// connection. Outside a transaction it opens one of its own (a cursor lives in a transaction).
 public struct RowStream: AsyncSequence, Sendable {
+    /// Each element is one row of the result.
     public typealias Element = Row
     let database: Database
     let query: NormalizedQuery

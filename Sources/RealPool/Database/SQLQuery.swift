@@ -17,11 +17,13 @@ public struct SQLQuery: Sendable, ExpressibleByStringInterpolation {
         self.parameters = parameters
     }
 
+    /// SQL with no parameters, from a literal.
     public init(stringLiteral value: String) {
         self.sql = value
         self.parameters = []
     }
 
+    /// SQL with `$n` for each interpolated value, which is bound as a parameter.
     public init(stringInterpolation: StringInterpolation) {
         self.sql = stringInterpolation.sql
         self.parameters = stringInterpolation.parameters

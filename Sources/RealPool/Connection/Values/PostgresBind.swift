@@ -3,7 +3,12 @@
 /// Parameters are always bound, never spliced into SQL text.
 public struct PostgresBind: Sendable, Hashable {
     /// How the bytes are to be read: PostgreSQL's text form, or its binary form (`bytea` only here).
-    public enum Format: Int32, Sendable { case text = 0, binary = 1 }
+    public enum Format: Int32, Sendable {
+        /// PostgreSQL's text input form, as in SQL literals.
+        case text = 0
+        /// The type's binary send/receive form.
+        case binary = 1
+    }
     /// The value's bytes; nil for NULL.
     public var bytes: [UInt8]?
     /// Text or binary.

@@ -32,7 +32,9 @@ extension PoolConfiguration {
         }
 
         /// The delay before the next attempt after `consecutiveFailures` failures in a row.
-        /// - Parameter random: a value in `0...1` from the executor; 0.5 means "no jitter".
+        /// - Parameters:
+        ///   - consecutiveFailures: connect failures in a row so far (at least 1).
+        ///   - random: a value in `0...1` from the executor; 0.5 means "no jitter".
         public func delay(afterConsecutiveFailures consecutiveFailures: Int, random: Double) -> Duration {
             let failures = max(1, consecutiveFailures)
             let initialSeconds = initial.poolSeconds
