@@ -11,6 +11,7 @@ extension Connection {
         try Self.allSucceeded(run(.simple(sql)))
     }
 
+    /// The `async` variant: runs SQL with the simple query protocol, one result per statement.
     public func simpleQuery(_ sql: String) async throws -> [QueryResult] {
         try Self.allSucceeded(await run(.simple(sql)))
     }
@@ -22,6 +23,7 @@ extension Connection {
         try Self.single(run(.pipeline([.query(sql, parameters.map(\.postgresBind))])))
     }
 
+    /// The `async` variant: runs one statement with bound parameters on the unnamed statement.
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
         try Self.single(await run(.pipeline([.query(sql, parameters.map(\.postgresBind))])))
     }
@@ -31,14 +33,17 @@ extension Connection {
         _ = try Self.single(run(.pipeline([.prepare(name: name, sql: sql, types: types)])))
     }
 
+    /// The `async` variant: creates a named prepared statement.
     public func prepare(name: String, sql: String, types: [PostgresType] = []) async throws {
         _ = try Self.single(await run(.pipeline([.prepare(name: name, sql: sql, types: types)])))
     }
 
+    /// Executes a named prepared statement with bound parameters.
     public func executePrepared(name: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
         try Self.single(run(.pipeline([.executePrepared(name: name, parameters.map(\.postgresBind))])))
     }
 
+    /// The `async` variant: executes a named prepared statement with bound parameters.
     public func executePrepared(name: String, _ parameters: [any PostgresEncodable] = []) async throws -> QueryResult {
         try Self.single(await run(.pipeline([.executePrepared(name: name, parameters.map(\.postgresBind))])))
     }
@@ -48,6 +53,7 @@ extension Connection {
         PreparedStatementDescription(try Self.single(run(.pipeline([.describePrepared(name: name)]))))
     }
 
+    /// The `async` variant: parameter types and result columns of a prepared statement.
     public func describePrepared(name: String) async throws -> PreparedStatementDescription {
         PreparedStatementDescription(try Self.single(await run(.pipeline([.describePrepared(name: name)]))))
     }
@@ -58,6 +64,7 @@ extension Connection {
         _ = try Self.single(run(.pipeline([Self.deallocateStep(name)])))
     }
 
+    /// The `async` variant: removes a prepared statement from the session (`DEALLOCATE`).
     public func deallocate(name: String) async throws {
         _ = try Self.single(await run(.pipeline([Self.deallocateStep(name)])))
     }
@@ -80,6 +87,7 @@ extension Connection {
         try run(.pipeline(steps), deadline: deadline)
     }
 
+    /// The `async` variant: sends every step, then one Sync, and reads all results in one round trip.
     public func pipeline(_ steps: [PipelineStep], deadline: ContinuousClock.Instant? = nil) async throws -> [Result<QueryResult, PostgresError>] {
         try await run(.pipeline(steps), deadline: deadline)
     }
@@ -103,7 +111,9 @@ extension Connection {
 
 /// What `describePrepared` reports.
 public struct PreparedStatementDescription: Sendable {
+    /// The types the server inferred (or was given) for `$1...$n`.
     public let parameterTypes: [PostgresType]
+    /// The result columns; empty for a statement that returns no rows.
     public let columns: [QueryResult.Column]
 
     init(_ result: QueryResult) {

@@ -9,13 +9,14 @@ import Logging
 /// A connection serves one user at a time: the pool guarantees that, and the type does not lock.
 /// It is `Sendable` so that it can move between tasks and threads with its lease. Every operation
 /// exists twice over the same code: `async` (waits for socket readiness through the shared
-/// ``SocketPoller``, never parking a cooperative thread) and blocking (waits with `poll(2)` on the
+/// `SocketPoller`, never parking a cooperative thread) and blocking (waits with `poll(2)` on the
 /// caller's thread).
 ///
 /// The connection is always in libpq's non-blocking mode; both paths drive the same
-/// ``Exchange`` state machine and differ only in how they wait.
+/// `Exchange` state machine and differ only in how they wait.
 public final class Connection: @unchecked Sendable {
     let pg: OpaquePointer
+    /// How this connection was opened.
     public let configuration: ConnectionConfiguration
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32

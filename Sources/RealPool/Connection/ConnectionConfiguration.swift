@@ -16,6 +16,7 @@ public struct ConnectionConfiguration: Sendable, CustomStringConvertible {
     /// connection string wins.
     public var applicationName: String = "RealPool"
 
+    /// A configuration for a conninfo string or `postgres://` URL.
     public init(_ connectionString: String, connectTimeout: Duration = .seconds(10), applicationName: String = "RealPool") {
         self.connectionString = connectionString
         self.connectTimeout = connectTimeout

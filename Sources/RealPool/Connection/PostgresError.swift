@@ -4,6 +4,7 @@
 /// wrong on the client side. Nothing in an error ever contains a password: connection strings are
 /// redacted before they reach a message (see ``ConnectionConfiguration``).
 public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in broad strokes; ``sqlState`` says exactly what, for server errors.
     public enum Kind: String, Sendable {
         /// The server answered with an error (see ``sqlState`` and the other fields).
         case server
@@ -25,25 +26,35 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case pipelineAborted
     }
 
+    /// What went wrong, in broad strokes.
     public var kind: Kind
     /// The server's or the client's primary message.
     public var message: String
     /// Five-character SQLSTATE code (`PG_DIAG_SQLSTATE`); nil for client-side errors.
     public var sqlState: String?
+    /// `ERROR`, `FATAL` or `PANIC` (`PG_DIAG_SEVERITY_NONLOCALIZED`).
     public var severity: String?
+    /// The server's secondary message (`PG_DIAG_MESSAGE_DETAIL`).
     public var detail: String?
+    /// The server's suggestion what to do about it (`PG_DIAG_MESSAGE_HINT`).
     public var hint: String?
     /// 1-based character position in the SQL text (`PG_DIAG_STATEMENT_POSITION`).
     public var position: Int?
     /// Server source routine (`PG_DIAG_SOURCE_FUNCTION`); the statement cache uses it to recognise
     /// `RevalidateCachedQuery` ("cached plan must not change result type").
     public var routine: String?
+    /// The schema of the object the error is about, when the server names one.
     public var schemaName: String?
+    /// The table the error is about, when the server names one.
     public var tableName: String?
+    /// The column the error is about, when the server names one.
     public var columnName: String?
+    /// The violated constraint, for integrity errors.
     public var constraintName: String?
+    /// Where the error arose, e.g. the PL/pgSQL call stack (`PG_DIAG_CONTEXT`).
     public var context: String?
 
+    /// Creates an error; RealPool fills the server fields from the server's response.
     public init(
         _ kind: Kind, _ message: String, sqlState: String? = nil, severity: String? = nil,
         detail: String? = nil, hint: String? = nil, position: Int? = nil, routine: String? = nil

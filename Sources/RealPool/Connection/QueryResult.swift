@@ -27,12 +27,15 @@ public struct QueryResult: Sendable, RandomAccessCollection {
         return Int(String(cString: p))
     }
 
+    /// The number of result columns.
     public var columnCount: Int { handle.map { Int(PQnfields($0.pointer)) } ?? 0 }
 
+    /// Every result column, in order.
     public var columns: [Column] {
         (0..<columnCount).map { column(at: $0) }
     }
 
+    /// The result column at index `i` (0-based).
     public func column(at i: Int) -> Column {
         let p = handle!.pointer
         return Column(
@@ -70,10 +73,15 @@ public struct QueryResult: Sendable, RandomAccessCollection {
 }
 
 extension QueryResult {
+    /// One result column as the server describes it.
     public struct Column: Sendable, Hashable {
+        /// The column's name (its alias, if the query gives one).
         public var name: String
+        /// The column's type OID.
         public var type: PostgresType
+        /// The table the column comes from, or 0 for a computed column.
         public var tableOID: UInt32
+        /// The type modifier (`atttypmod`), e.g. a `varchar`'s length; -1 when there is none.
         public var typeModifier: Int
     }
 }

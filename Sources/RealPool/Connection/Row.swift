@@ -3,12 +3,15 @@ import CLibPQ
 /// One row of a ``QueryResult``. Values decode on demand.
 public struct Row: Sendable {
     let result: QueryResult
+    /// The row's position in its result (0-based).
     public let index: Int
 
     var pointer: OpaquePointer { result.handle!.pointer }
 
+    /// The number of columns.
     public var count: Int { result.columnCount }
 
+    /// Whether the value in column `column` (0-based) is NULL.
     public func isNull(_ column: Int) -> Bool { PQgetisnull(pointer, Int32(index), Int32(column)) == 1 }
 
     /// The value's text as the server sent it, or nil for NULL.
@@ -43,8 +46,10 @@ public struct Row: Sendable {
         return try decode(T.self, column: i)
     }
 
+    /// The text of column `column` (0-based), or nil for NULL.
     public subscript(_ column: Int) -> String? { text(column) }
 
+    /// The text of the first column with this name, or nil for NULL or no such column.
     public subscript(_ name: String) -> String? {
         result.columnIndex(named: name).flatMap { text($0) }
     }

@@ -1,20 +1,28 @@
 /// What `db.report()` shows: one row per physical connection.
 public struct PoolReport: Sendable, CustomStringConvertible {
+    /// One physical connection in the report.
     public struct Entry: Sendable {
+        /// The server process serving it; nil while it is being opened.
         public let backendPID: Int32?
         /// idle, leased, in transaction, failed transaction, broken, connecting, checking, resetting, closing
         public let state: String
+        /// Where the current lease was taken (`file:line`), if leased.
         public let lessee: CallSite?
+        /// How long the current lease has lasted, if leased.
         public let heldFor: Duration?
         /// The last statement's text (truncated), never its parameter values.
         public let lastStatement: String?
         /// Statements prepared on this connection (its statement cache's size).
         public let preparedStatements: Int
+        /// Time since the connection was opened.
         public let age: Duration
     }
 
+    /// The pool's name (``DatabaseConfiguration/name``).
     public let poolName: String
+    /// One entry per physical connection.
     public let entries: [Entry]
+    /// The pool and statement-cache counters, as in ``Database/statistics``.
     public let statistics: [String: Int]
 
     /// A plain-text table, one line per connection, then the counters.

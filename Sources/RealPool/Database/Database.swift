@@ -13,6 +13,7 @@ import Logging
 /// All of it exists as `async` (primary; it never blocks the cooperative thread pool) and, through
 /// ``blocking``, for thread-based code; both share one pool and one queue.
 public final class Database: Sendable {
+    /// The configuration the database was created with.
     public let configuration: DatabaseConfiguration
     let pool: ConnectionPool<PooledConnection>
     let shapes = ShapeCache()
@@ -25,6 +26,8 @@ public final class Database: Sendable {
     let statementMetrics: StatementMetrics
     let logger: Logger
 
+    /// Creates the pool. No connection is opened here: the first ones open in the background
+    /// (`minConnections`) or on the first statement.
     public init(_ configuration: DatabaseConfiguration) {
         self.configuration = configuration
         var logger = configuration.logger
@@ -57,6 +60,7 @@ public final class Database: Sendable {
         }
     }
 
+    /// A database for a conninfo string or `postgres://` URL, with every other knob at its default.
     public convenience init(_ connectionString: String, pool: PoolConfiguration = PoolConfiguration()) {
         self.init(DatabaseConfiguration(connectionString, pool: pool))
     }

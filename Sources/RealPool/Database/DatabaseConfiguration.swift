@@ -63,11 +63,13 @@ public struct DatabaseConfiguration: Sendable {
     /// Where pool warnings (leaks, rollbacks on return), notices and debug output go.
     public var logger: Logger = Logger(label: "RealPool")
 
+    /// A configuration for this server, with every other knob at its default.
     public init(_ connection: ConnectionConfiguration, pool: PoolConfiguration = PoolConfiguration()) {
         self.connection = connection
         self.pool = pool
     }
 
+    /// A configuration for a conninfo string or `postgres://` URL, with every other knob at its default.
     public init(_ connectionString: String, pool: PoolConfiguration = PoolConfiguration()) {
         self.init(ConnectionConfiguration(connectionString), pool: pool)
     }

@@ -1,3 +1,5 @@
+import Logging
+
 
 /// One physical connection as the ``Database`` pools it: the libpq connection plus what the
 /// façade tracks about it. The pool sees it only as a ``PoolableConnection``.
@@ -71,6 +73,8 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
 
     // under the multiplexer's lock, so a shared lessee never sends on a connection being freed
     func close() { multiplexer.close() }
+
+    var logMetadata: Logger.Metadata { ["db.backend_pid": "\(connection.backendPID)"] }
 
     /// The condition to return the connection in, judged from what the server last said.
     var releaseState: PoolStateMachine.ReleaseState {

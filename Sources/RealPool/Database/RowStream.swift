@@ -4,6 +4,7 @@
 /// the stream is dropped; then it closes the cursor, ends its transaction and returns the
 /// connection. Outside a transaction it opens one of its own (a cursor lives in a transaction).
 public struct RowStream: AsyncSequence, Sendable {
+    /// Each element is one row of the result.
     public typealias Element = Row
     let database: Database
     let query: NormalizedQuery
@@ -15,6 +16,7 @@ public struct RowStream: AsyncSequence, Sendable {
         AsyncIterator(cursor: StreamCursor(database: database, query: query, parameters: parameters, batchSize: batchSize, callSite: callSite))
     }
 
+    /// Yields the rows, fetching the next batch from the cursor when one is used up.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let cursor: StreamCursor
         var batch: QueryResult?
@@ -125,6 +127,8 @@ extension Database {
                   batchSize: max(1, batchSize), callSite: CallSite(file: file, line: line))
     }
 
+    /// Streams the rows of a query with positional parameters (`$1`, or the configured placeholder
+    /// style). The connection is held until the rows are consumed or the iteration stops.
     public func stream(_ sql: String, parameters: [any PostgresEncodable], batchSize: Int = 1000, file: String = #fileID, line: Int = #line) -> RowStream {
         RowStream(database: self, query: normalize(sql, dollarStyle: false), parameters: parameters.map(\.postgresBind),
                   batchSize: max(1, batchSize), callSite: CallSite(file: file, line: line))

@@ -39,6 +39,7 @@ public final class BlockingSession: BlockingStatementExecutor {
 
     init(database: Database) { pin = SessionPin(database: database) }
 
+    /// Whether the session currently holds a connection (for tests and diagnostics).
     public var isPinned: Bool { pin.isPinned }
 
     public func run(_ sql: String, _ parameters: [PostgresBind], dollarStyle: Bool, callSite: CallSite) throws -> QueryResult {

@@ -59,7 +59,7 @@ final class SessionPin: Sendable {
         guard database.connectionUsable(lease) else { return [] }
         var sql: [String] = []
         if lease.resource.connection.transactionStatus != .idle {
-            database.logger.warning("a session ended with its transaction still open; rolling it back")
+            database.logger.warning("a session ended with its transaction still open; rolling it back", metadata: lease.resource.logMetadata)
             sql.append("ROLLBACK")
         }
         if reset { sql.append("DISCARD ALL") }

@@ -1,5 +1,6 @@
 /// A statement that RealPool will not run where it was asked to, with what to do instead.
 public struct UsageError: Error, Sendable, CustomStringConvertible {
+    /// What was refused, why, and what to do instead.
     public let message: String
     public var description: String { message }
 

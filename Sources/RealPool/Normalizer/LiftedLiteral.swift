@@ -1,5 +1,6 @@
 /// A constant in a query that the shape replaced by a parameter slot.
 public struct LiftedLiteral: Sendable, Hashable {
+    /// The literal's lexical kind, which decides the types it may bind as.
     public enum Kind: String, Sendable {
         /// A decimal integer, e.g. `42` or `-42`.
         case integer
@@ -15,12 +16,14 @@ public struct LiftedLiteral: Sendable, Hashable {
     /// The value PostgreSQL reads from the literal, to bind as a text-format parameter, e.g.
     /// `it's` for `'it''s'` and `-42` for `-42`.
     public let value: String
+    /// Integer, numeric or string.
     public let kind: Kind
     /// UTF-8 byte offset of the literal's first byte (the minus sign, when one was lifted with it)
     /// in the original SQL text, `NormalizedQuery.sql`; for `.question`/`.percent` style this is an
     /// offset in the text as the caller wrote it, not in `executableSQL`.
     public let position: Int
 
+    /// A lifted literal; the normaliser makes these.
     public init(text: String, value: String, kind: Kind, position: Int) {
         self.text = text
         self.value = value

@@ -3,6 +3,7 @@
 public struct NormalizedQuery: Sendable {
     /// The text as the caller wrote it.
     public let sql: String
+    /// The placeholder style `sql` was read with.
     public let style: PlaceholderStyle
     /// `sql` with `?` / `%s` placeholders converted to `$1...$n` and `%%` to `%` (percent style);
     /// nothing else changed. Equal to `sql` for `.dollar`, and when the conversion failed (then
@@ -15,6 +16,8 @@ public struct NormalizedQuery: Sendable {
     public let canonical: String
     /// FNV-1a 64 of `canonical`'s UTF-8 bytes: stable across processes and platforms.
     public let fingerprint: UInt64
+    /// What kind of statement it is: decides whether it may be rewritten, and whether a one-shot
+    /// `execute` may run it.
     public let kind: StatementKind
     /// Set exactly when `kind == .transactionControl`.
     public let transactionCommand: TransactionCommand?

@@ -1,12 +1,15 @@
 /// Turns SQL text into a `NormalizedQuery`: placeholder conversion, lexing, shape, lifted
 /// literals and statement kind. Pure and uncached; `ShapeCache` caches it per text.
 public struct Normalizer: Sendable {
+    /// The placeholder style SQL is read with.
     public let style: PlaceholderStyle
 
+    /// A normaliser for SQL written with `style` placeholders.
     public init(style: PlaceholderStyle = .dollar) {
         self.style = style
     }
 
+    /// Normalises one SQL text. Never fails: text that does not lex gets `lexError` set and runs plainly.
     public func normalize(_ sql: String) -> NormalizedQuery {
         let original = Array(sql.utf8)
         let conversion: PlaceholderConversion

@@ -15,6 +15,7 @@ public final class ShapeCache: Sendable {
         var next = 0
     }
 
+    /// Texts kept at most; the oldest is evicted beyond it.
     public let capacity: Int
     /// Texts longer than this (UTF-8 bytes) are normalised every time and never cached: a cache of
     /// `capacity` entries must not pin gigabytes when an application generates huge one-off
@@ -22,6 +23,7 @@ public final class ShapeCache: Sendable {
     public let maxCachedTextBytes: Int
     private let state: Locked<State>
 
+    /// A cache of `capacity` texts (default 4096), none longer than `maxCachedTextBytes`.
     public init(capacity: Int = 4096, maxCachedTextBytes: Int = 64 * 1024) {
         let capacity = max(1, capacity)
         self.capacity = capacity

@@ -243,7 +243,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
             let resource = state.withLock { $0.resources[id]?.resource }
             let joining = if case .joinConnection = action { true } else { false }
             guard let resource, joining || resource.isAlive() else {
-                logger.debug("idle connection found dead at lease; replacing it", metadata: ["pool.connection": "\(id)"])
+                logger.debug("idle connection found dead at lease; replacing it", metadata: (resource?.logMetadata ?? [:]).merging(["pool.connection": "\(id)"]) { a, _ in a })
                 let now = self.now
                 perform(state.withLock { $0.machine.connectionFoundBroken(id, request: request, now: now) })
                 return
@@ -294,7 +294,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
         case .resetConnection(let id):
             guard let resource = state.withLock({ $0.resources[id]?.resource }) else { return }
-            logger.warning("connection returned inside a transaction; rolling it back", metadata: ["pool.connection": "\(id)"])
+            logger.warning("connection returned inside a transaction; rolling it back", metadata: resource.logMetadata.merging(["pool.connection": "\(id)"]) { a, _ in a })
             metrics.returnsRolledBack.increment()
             Task {
                 let ok = await resource.reset()
@@ -320,10 +320,10 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
             state.withLock { $0.timers.removeValue(forKey: timer) }?.cancel()
 
         case .leakWarning(let id, let request, let heldFor):
-            let site = state.withLock { $0.leases[request]?.callSite }
+            let (site, resource) = state.withLock { ($0.leases[request]?.callSite, $0.resources[id]?.resource) }
             logger.warning(
                 "a connection has been leased for \(heldFor), longer than leakDetectionThreshold; it is held at \(site?.description ?? "an unknown call site")",
-                metadata: ["pool.connection": "\(id)", "code.location": "\(site?.description ?? "?")"])
+                metadata: (resource?.logMetadata ?? [:]).merging(["pool.connection": "\(id)", "code.location": "\(site?.description ?? "?")"]) { a, _ in a })
 
         case .shutdownCompleted:
             let (waiters, timers) = state.withLock { s -> ([CheckedContinuation<Void, Never>], [Task<Void, Never>]) in
@@ -427,11 +427,11 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         case .gone:
             break
         case .close(let r):
-            logger.debug("closing a connection", metadata: ["pool.connection": "\(id)", "reason": "\(reason)"])
+            logger.debug("closing a connection", metadata: r.logMetadata.merging(["pool.connection": "\(id)", "reason": "\(reason)"]) { a, _ in a })
             r.close()
         case .interrupt(let r):
             // still in use: stop its statement; the lessee's release closes it
-            logger.warning("shutdown deadline passed with a connection still leased; cancelling its statement", metadata: ["pool.connection": "\(id)"])
+            logger.warning("shutdown deadline passed with a connection still leased; cancelling its statement", metadata: r.logMetadata.merging(["pool.connection": "\(id)"]) { a, _ in a })
             r.interrupt()
         }
         let now = self.now

@@ -1,3 +1,5 @@
+import Logging
+
 /// What the pool needs from the thing it pools, and nothing more: the pool knows a connection as
 /// an opaque leased object, never its SQL or its prepared statements.
 protocol PoolableConnection: AnyObject, Sendable {
@@ -11,4 +13,12 @@ protocol PoolableConnection: AnyObject, Sendable {
     func interrupt()
     /// Closes it. Called only when nobody uses it.
     func close()
+    /// What identifies it in the pool's log lines (its backend PID), so that a warning about a
+    /// connection can be matched with the server's own log and `pg_stat_activity`.
+    var logMetadata: Logger.Metadata { get }
+}
+
+extension PoolableConnection {
+    // test doubles have no server process to name
+    var logMetadata: Logger.Metadata { [:] }
 }

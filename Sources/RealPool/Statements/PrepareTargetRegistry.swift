@@ -36,6 +36,7 @@ public final class PrepareTargetRegistry: Sendable {
     /// endless distinct shapes cannot grow the registry without bound.
     public let maxAutomaticTargets: Int
 
+    /// An empty registry; see the properties for the limits.
     public init(autoPrepareThreshold: Int? = nil, maxTrackedShapes: Int = 10_000, maxAutomaticTargets: Int = 1_000) {
         self.autoPrepareThreshold = autoPrepareThreshold.map { max(1, $0) }
         self.maxTrackedShapes = max(1, maxTrackedShapes)

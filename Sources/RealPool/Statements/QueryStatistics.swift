@@ -9,24 +9,33 @@ public final class QueryStatistics: Sendable {
     public struct Entry: Sendable, Hashable {
         /// The shape's canonical text (literals shown as `$n` slots).
         public var canonical: String
+        /// The shape's fingerprint; 0 for the entry that counts every shape past `capacity`.
         public var fingerprint: UInt64
+        /// Executions, failed ones included.
         public var calls = 0
+        /// Time spent in all of them, from sending to the result read.
         public var totalTime: Duration = .zero
+        /// The longest one.
         public var maxTime: Duration = .zero
+        /// Rows returned in all.
         public var rows = 0
         /// Executions that ran as a prepared statement.
         public var preparedExecutions = 0
         /// Executions that ran plainly.
         public var plainExecutions = 0
+        /// Executions that threw.
         public var errors = 0
 
+        /// `totalTime / calls`.
         public var meanTime: Duration { calls == 0 ? .zero : totalTime / calls }
     }
 
+    /// Shapes tracked individually; further shapes share one `<other shapes>` entry.
     public let capacity: Int
     private let entries = Locked<[UInt64: Entry]>([:])
     static let otherFingerprint: UInt64 = 0
 
+    /// Statistics for at most `capacity` shapes.
     public init(capacity: Int = 1000) {
         self.capacity = max(1, capacity)
     }
@@ -51,5 +60,6 @@ public final class QueryStatistics: Sendable {
         entries.withLock { Array($0.values) }.sorted { $0.totalTime > $1.totalTime }.prefix(max(0, n)).map { $0 }
     }
 
+    /// Forgets every figure, e.g. after a warm-up.
     public func removeAll() { entries.withLock { $0.removeAll() } }
 }

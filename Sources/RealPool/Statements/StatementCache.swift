@@ -10,9 +10,13 @@
 public final class StatementCache: @unchecked Sendable {
     /// A statement the connection has prepared, with what describe reported.
     public struct Entry: Sendable {
+        /// The server-side statement name, `rp_<fingerprint>`.
         public let name: String
+        /// The text that was prepared.
         public let sql: String
+        /// The parameter types the server reported.
         public let parameterTypes: [PostgresType]
+        /// The result columns the server reported.
         public let columns: [QueryResult.Column]
         var sqlBytes: Int { sql.utf8.count }
     }
@@ -27,6 +31,7 @@ public final class StatementCache: @unchecked Sendable {
     /// megabytes per connection. A single statement larger than this is never prepared.
     public let maxPreparedSQLBytes: Int
 
+    /// This connection's counters.
     public internal(set) var statistics = StatementCacheStatistics()
     /// Total SQL bytes of the cached entries.
     public private(set) var totalSQLBytes = 0
@@ -60,11 +65,13 @@ public final class StatementCache: @unchecked Sendable {
     /// the latest Parse of its name is about an older statement and must not change the cache.
     private var generations: [String: Int] = [:]
 
+    /// An empty cache with these bounds.
     public init(maxPreparedStatements: Int = 100, maxPreparedSQLBytes: Int = 1 << 20) {
         self.maxPreparedStatements = max(1, maxPreparedStatements)
         self.maxPreparedSQLBytes = max(0, maxPreparedSQLBytes)
     }
 
+    /// Statements cached now.
     public var count: Int { slotByName.count }
 
     /// Names of the cached entries, most recently used first.

@@ -22,8 +22,10 @@ public struct StatementCacheStatistics: Sendable, Hashable {
     /// Requests (pipelines, each one round trip) sent for statements.
     public var roundTrips = 0
 
+    /// All counters at zero.
     public init() {}
 
+    /// Re-preparations of every cause.
     public var reprepares: Int { repreparesMissing + repreparesPlanChanged + repreparesNameExists }
 
     /// The counters as a flat dictionary, with the keys `db.statistics` uses.
@@ -52,6 +54,7 @@ public struct StatementCacheStatistics: Sendable, Hashable {
         return s
     }
 
+    /// The counters summed, e.g. over every connection of a pool.
     public static func + (a: Self, b: Self) -> Self {
         var s = a
         s.hits += b.hits

@@ -1,3 +1,5 @@
+import Logging
+
 /// The decisions for running one statement on one connection, as a state machine with no I/O.
 ///
 /// `start` and `handle` return what to send next (one pipeline: one round trip) or the outcome;
@@ -42,6 +44,10 @@ struct StatementExecution {
     /// No explicit transaction was open before the first send (`transactionStatus == .idle`).
     let startedIdle: Bool
     let startStatus: TransactionStatus
+    /// The connection's logger (pool name and backend PID in its metadata). Everything logged here
+    /// is at debug, except a prepare target that cannot be used at all (warning): this runs for
+    /// every statement, and production logs must stay quiet.
+    let logger: Logger
 
     private(set) var phase: Phase = .plain
     /// DEALLOCATEs at the front of the request in flight.
@@ -59,9 +65,21 @@ struct StatementExecution {
     /// one heal, describe-then-execute. Beyond that something is wrong; stop rather than loop.
     static let maxSends = 8
 
+    /// For executions nobody observes (the state-machine tests).
+    static let silent = Logger(label: "RealPool") { _ in SwiftLogNoOpLogHandler() }
+
+    /// What every log line of this statement carries besides the connection's own metadata.
+    func logMetadata(_ sqlState: String? = nil) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["db.query.fingerprint": "\(query.fingerprintHex)"]
+        if let match { metadata["realpool.statement"] = "\(match.target.name)" }
+        if let sqlState { metadata["db.sqlstate"] = "\(sqlState)" }
+        return metadata
+    }
+
     init(query: NormalizedQuery, parameters: [PostgresBind], match: TargetMatch?, registry: PrepareTargetRegistry,
-         cache: StatementCache, transactionStatus: TransactionStatus) {
+         cache: StatementCache, transactionStatus: TransactionStatus, logger: Logger = StatementExecution.silent) {
         self.query = query
+        self.logger = logger
         self.parameters = parameters
         self.match = match
         self.registry = registry
@@ -138,6 +156,7 @@ struct StatementExecution {
         if let entry = cache.get(target.name) ?? cache.reclaim(target.name) {
             guard Self.bindable(match, parameters: parameters, types: entry.parameterTypes) else {
                 cache.statistics.typeMismatchFallbacks += 1
+                logger.debug("a lifted literal or parameter does not suit the prepared statement's types; running plainly", metadata: logMetadata())
                 return .plain
             }
             return .executePrepared(entry, isHit: true)
@@ -167,6 +186,7 @@ struct StatementExecution {
             // Another connection already learned the types: skip preparing what cannot be used.
             if let types = knowledge.parameterTypes, !Self.bindable(match, parameters: parameters, types: types) {
                 cache.statistics.typeMismatchFallbacks += 1
+                logger.debug("a lifted literal or parameter does not suit the prepared statement's types; running plainly", metadata: logMetadata())
                 return .plain
             }
             return .prepare(execute: false)
@@ -266,20 +286,28 @@ struct StatementExecution {
             // The server does not have the statement (DEALLOCATE/DISCARD behind the cache's back,
             // a pooler that switched backends). Bind failed, so nothing ran.
             cache.invalidate(entry.name)
-            guard startedIdle else { return .failed(Self.missingInTransaction(error, name: entry.name)) }
+            guard startedIdle else {
+                logger.debug("the server no longer has the prepared statement; inside a transaction it cannot be retried", metadata: logMetadata("26000"))
+                return .failed(Self.missingInTransaction(error, name: entry.name))
+            }
             guard !healed else { return .failed(error) }  // retried once already
             healed = true
             cache.statistics.repreparesMissing += 1
+            logger.debug("the server no longer has the prepared statement; re-preparing it and retrying once", metadata: logMetadata("26000"))
             phase = decide(transactionStatus: transactionStatus)
             return send(transactionStatus: transactionStatus)
         case .failure(let error) where Self.planChanged(error):
             // DDL changed the result type under the cached plan; the server still has the
             // statement, so it must be deallocated before its name is prepared again.
             cache.retire(entry.name)
-            guard startedIdle else { return .failed(Self.schemaChangedInTransaction(error, name: entry.name)) }
+            guard startedIdle else {
+                logger.debug("DDL changed the prepared statement's result type; inside a transaction it cannot be retried", metadata: logMetadata("0A000"))
+                return .failed(Self.schemaChangedInTransaction(error, name: entry.name))
+            }
             guard !healed else { return .failed(error) }  // retried once already
             healed = true
             cache.statistics.repreparesPlanChanged += 1
+            logger.debug("DDL changed the prepared statement's result type; re-preparing it and retrying once", metadata: logMetadata("0A000"))
             phase = decide(transactionStatus: transactionStatus)
             return send(transactionStatus: transactionStatus)
         case .failure(let error):
@@ -307,6 +335,7 @@ struct StatementExecution {
             guard !lookedUp else { return .failed(error) }  // looked up once already
             lookedUp = true
             cache.statistics.repreparesNameExists += 1
+            logger.debug("the statement name is already taken on the server; looking up its text", metadata: logMetadata("42P05"))
             phase = .lookUpExisting
             return send(transactionStatus: transactionStatus)
         case .failure(let error):
@@ -314,7 +343,11 @@ struct StatementExecution {
             // ambiguous). Nothing ran. Outside a transaction the plain statement gives the caller
             // exactly the plain outcome; inside one the transaction is already aborted.
             registry.recordPrepareFailure(target.name)
-            if startedIdle { return fallBackToPlain(transactionStatus: transactionStatus) }
+            if startedIdle {
+                // a registered target that does not prepare is a configuration problem worth seeing
+                logger.warning("a prepare target failed to prepare; running the statement plainly: \(error.message)", metadata: logMetadata(error.sqlState))
+                return fallBackToPlain(transactionStatus: transactionStatus)
+            }
             return .failed(Self.inCallerTerms(error, target: target, query: query))
         case .success:
             break
@@ -329,6 +362,7 @@ struct StatementExecution {
         let entry = StatementCache.Entry(name: target.name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
         cache.put(entry)
         registry.recordPrepared(target.name, parameterTypes: entry.parameterTypes)
+        logger.debug("prepared a statement on this connection", metadata: logMetadata())
         if execute {
             guard outcomes.count > 2 else { return .failed(PostgresError(.misuse, "no result for the execute step")) }
             switch outcomes[2] {
@@ -346,6 +380,7 @@ struct StatementExecution {
             phase = .executePrepared(entry, isHit: false)
         } else {
             cache.statistics.typeMismatchFallbacks += 1
+            logger.debug("a lifted literal or parameter does not suit the prepared statement's types; running plainly", metadata: logMetadata())
             phase = .plain
         }
         return send(transactionStatus: transactionStatus)

@@ -7,8 +7,10 @@
 /// connection's `StatementCache`, which the caller passes with the connection (both belong to the
 /// same lease).
 public struct StatementRunner: Sendable {
+    /// The targets queries are matched against.
     public let registry: PrepareTargetRegistry
 
+    /// A runner for the targets of `registry`.
     public init(registry: PrepareTargetRegistry) {
         self.registry = registry
     }
@@ -82,7 +84,7 @@ public struct StatementRunner: Sendable {
                 } else {
                     // Between multiplexed requests the connection is always idle: each ends with its Sync.
                     execution = StatementExecution(query: query, parameters: parameters, match: match, registry: registry,
-                                                   cache: cache, transactionStatus: .idle)
+                                                   cache: cache, transactionStatus: .idle, logger: multiplexer.connection.logger)
                     next = execution!.start()
                 }
                 if case .send(let steps)? = next {
@@ -110,7 +112,8 @@ public struct StatementRunner: Sendable {
                                cache: StatementCache) -> StatementExecution {
         StatementExecution(
             query: query, parameters: parameters, match: registry.resolveMatchNotingExecution(query),
-            registry: registry, cache: cache, transactionStatus: connection.transactionStatus
+            registry: registry, cache: cache, transactionStatus: connection.transactionStatus,
+            logger: connection.logger
         )
     }
 }

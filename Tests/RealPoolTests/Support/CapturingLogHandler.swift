@@ -1,13 +1,23 @@
 import Logging
 @testable import RealPool
 
-/// Collects log messages so tests can wait for a warning instead of reading stderr.
+/// Collects log messages so tests can wait for a warning instead of reading stderr, and check
+/// the level and structured metadata of what was logged.
 final class LogCapture: Sendable {
-    private let lines = Locked<[String]>([])
+    /// One log call: its level, message and metadata (the logger's merged with the call's).
+    struct Record: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: Logger.Metadata
+    }
 
-    var messages: [String] { lines.withLock { $0 } }
+    private let records = Locked<[Record]>([])
 
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var messages: [String] { records.withLock { $0.map { "\($0.level): \($0.message)" } } }
+
+    var entries: [Record] { records.withLock { $0 } }
+
+    func append(_ record: Record) { records.withLock { $0.append(record) } }
 
     func logger(_ label: String = "test") -> Logger {
         Logger(label: label) { _ in CapturingLogHandler(capture: self) }
@@ -25,6 +35,7 @@ struct CapturingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        capture.append("\(event.level): \(event.message)")
+        let merged = metadata.merging(event.metadata ?? [:]) { _, call in call }
+        capture.append(LogCapture.Record(level: event.level, message: "\(event.message)", metadata: merged))
     }
 }

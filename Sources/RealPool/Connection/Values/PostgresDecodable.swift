@@ -135,8 +135,11 @@ extension Data: PostgresDecodable {
 
 /// The raw text of a `json` or `jsonb` column, decodable further with `JSONDecoder`.
 public struct PostgresJSON: PostgresDecodable, PostgresEncodable, Hashable {
+    /// The JSON text as the server sent it.
     public var text: String
+    /// Wraps JSON text to send or decode.
     public init(text: String) { self.text = text }
+    /// Encodes `value` with `JSONEncoder`, to send as `jsonb`.
     public init<T: Encodable>(encoding value: T) throws {
         self.text = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
@@ -144,6 +147,7 @@ public struct PostgresJSON: PostgresDecodable, PostgresEncodable, Hashable {
         guard type == .json || type == .jsonb else { return nil }
         return PostgresJSON(text: text)
     }
+    /// Decodes the JSON text with `JSONDecoder`.
     public func decode<T: Decodable>(_: T.Type) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(text.utf8))
     }

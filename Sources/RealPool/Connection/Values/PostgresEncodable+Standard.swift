@@ -59,7 +59,9 @@ extension Data: PostgresEncodable {
 
 /// Raw bytes for a `bytea` parameter (an `[UInt8]` would be ambiguous with arrays).
 public struct PostgresBytes: PostgresEncodable, Hashable {
+    /// The bytes, sent unchanged.
     public var bytes: [UInt8]
+    /// Wraps bytes to send as `bytea`.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
     public var postgresBind: PostgresBind { PostgresBind(bytes: bytes, format: .binary, type: .bytea) }
 }

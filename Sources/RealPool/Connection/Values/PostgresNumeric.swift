@@ -12,11 +12,13 @@ public struct PostgresNumeric: Sendable, Hashable, CustomStringConvertible, Expr
         self.text = text
     }
 
+    /// A numeric from a literal; traps on text that is not a numeric literal (a programming error).
     public init(stringLiteral value: String) {
         precondition(Self.isValid(value), "not a numeric literal: \(value)")
         self.text = value
     }
 
+    /// The exact text of a `Decimal`.
     public init(_ decimal: Decimal) { self.text = decimal.description }
 
     public var description: String { text }

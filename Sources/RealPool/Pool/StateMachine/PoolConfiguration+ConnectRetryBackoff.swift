@@ -17,6 +17,8 @@ extension PoolConfiguration {
         /// Fraction by which a delay is randomly spread either way. Default 0.2.
         public var jitter: Double
 
+        /// A back-off; out-of-range values are clamped (`maximum` no less than `initial`,
+        /// `multiplier` at least 1, `jitter` in 0...1).
         public init(
             initial: Duration = .milliseconds(100),
             maximum: Duration = .seconds(10),
@@ -30,7 +32,9 @@ extension PoolConfiguration {
         }
 
         /// The delay before the next attempt after `consecutiveFailures` failures in a row.
-        /// - Parameter random: a value in `0...1` from the executor; 0.5 means "no jitter".
+        /// - Parameters:
+        ///   - consecutiveFailures: connect failures in a row so far (at least 1).
+        ///   - random: a value in `0...1` from the executor; 0.5 means "no jitter".
         public func delay(afterConsecutiveFailures consecutiveFailures: Int, random: Double) -> Duration {
             let failures = max(1, consecutiveFailures)
             let initialSeconds = initial.poolSeconds

@@ -47,22 +47,35 @@
 ///   the next attempt waits this long, and only one connect is in flight until one succeeds. A server
 ///   that is down is then probed, not hammered, and a server that comes back is found within seconds.
 public struct PoolConfiguration: Sendable, Hashable {
+    /// Connections kept open even when idle. Default 1.
     public var minConnections: Int
+    /// The hard cap, counting connections being opened and closed. Default 10.
     public var maxConnections: Int
+    /// How long a lease request waits before it fails. Default 30 s.
     public var acquireTimeout: Duration
+    /// Connections are retired after this age. Default 30 min; nil is unlimited.
     public var maxLifetime: Duration?
+    /// Each lifetime is shortened by a random fraction up to this. Default 0.1.
     public var lifetimeJitter: Double
+    /// Connections above the minimum idle this long are closed. Default 10 min; nil is never.
     public var maxIdleTime: Duration?
+    /// A connection idle longer than this is pinged before it is handed out. Default 60 s; nil is never.
     public var pingAfterIdle: Duration?
+    /// Lease requests allowed to wait at once. Default 10 000.
     public var maxWaiters: Int
+    /// A lease held longer than this logs one warning naming its call site. Default nil (off).
     public var leakDetectionThreshold: Duration?
+    /// Whether timers trim idle and expired connections and keep the minimum while quiet. Default true.
     public var backgroundMaintenance: Bool
+    /// The wait between failed connects. Default 100 ms doubling to 10 s, ±20 %.
     public var connectRetryBackoff: ConnectRetryBackoff
     /// How many *shared* lessees one connection may carry at once (1: every lease is exclusive). Not a
     /// public knob: ``Database`` sets it from ``DatabaseConfiguration/pipelineDepth``, since only the
     /// layer that knows what a lessee runs can tell which leases may share a connection.
     var sharedLesseesPerConnection = 1
 
+    /// A configuration; out-of-range values are clamped rather than trapped on, since a
+    /// configuration may come from a file.
     public init(
         minConnections: Int = 1,
         maxConnections: Int = 10,

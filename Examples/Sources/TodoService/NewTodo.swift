@@ -1,0 +1,4 @@
+/// The body of `POST /todos`: `{"title": "..."}`.
+struct NewTodo: Decodable, Sendable {
+    var title: String
+}
