@@ -242,7 +242,10 @@ struct StatementExecution {
             // a pooler that switched backends). Bind failed, so nothing ran.
             cache.invalidate(entry.name)
             guard startedIdle else { return .failed(Self.missingInTransaction(error, name: entry.name)) }
-            guard !healed else { return .failed(error) }  // retried once already
+            // Retried once already: something keeps moving the statement away (a pooler in
+            // transaction mode hands each request to whichever server connection is free). Bind
+            // failed, so nothing ran: the plain statement gives the caller the plain outcome.
+            guard !healed else { return fallBackToPlain(transactionStatus: transactionStatus) }
             healed = true
             cache.statistics.repreparesMissing += 1
             phase = decide(transactionStatus: transactionStatus)
@@ -270,7 +273,9 @@ struct StatementExecution {
         case .failure(let error) where error.sqlState == "42P05":
             // The name is taken on the server by a statement this cache did not create.
             guard startedIdle else { return .failed(Self.nameTakenInTransaction(error, name: target.name)) }
-            guard !lookedUp else { return .failed(error) }  // looked up once already
+            // Looked up once already: the name keeps appearing on whichever server connection a
+            // pooler picks. Parse failed, so nothing ran: run the caller's statement plainly.
+            guard !lookedUp else { return fallBackToPlain(transactionStatus: transactionStatus) }
             lookedUp = true
             cache.statistics.repreparesNameExists += 1
             phase = .lookUpExisting
