@@ -24,7 +24,12 @@ struct CapturingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// The metadata goes into the line too, so that a test that looks for a secret in the logs
+    /// also sees what a handler would print beside the message.
     func log(event: LogEvent) {
-        capture.append("\(event.level): \(event.message)")
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        let shown = all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let error = event.error.map { " error=\($0)" } ?? ""
+        capture.append("\(event.level): \(event.message)\(shown)\(error)")
     }
 }
