@@ -60,10 +60,12 @@ struct TLSAndSecretsTests {
         var seen: [String] = []
 
         let capture = LogCapture()
-        func database(_ string: String) -> Database {
+        // short acquire timeout only where connecting must fail: a loaded machine may take
+        // seconds for a TLS handshake plus SCRAM
+        func database(_ string: String, acquireTimeout: Duration = .seconds(30)) -> Database {
             var pool = PoolConfiguration()
             pool.maxConnections = 2
-            pool.acquireTimeout = .seconds(2)
+            pool.acquireTimeout = acquireTimeout
             var config = DatabaseConfiguration(ConnectionConfiguration(string, connectTimeout: .seconds(30)), pool: pool)
             config.logger = capture.logger()
             seen += [String(describing: config), String(reflecting: config), String(describing: config.connection),
@@ -96,7 +98,7 @@ struct TLSAndSecretsTests {
             }
             #expect(direct?.kind == .connectionFailed)
             seen.append("\(direct.map { "\($0)" } ?? "")")
-            let db = database(string)
+            let db = database(string, acquireTimeout: .seconds(2))
             let pooled = await #expect(throws: (any Error).self) { try await db.execute("SELECT 1") }
             seen.append("\(pooled.map { "\($0)" } ?? "")")
             seen.append(db.report().description)
