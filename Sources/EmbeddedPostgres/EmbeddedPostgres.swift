@@ -20,6 +20,8 @@ public final class EmbeddedPostgres: @unchecked Sendable {
     /// The superuser's name and password (the password is needed over TCP only).
     public let user = "postgres"
     public let password: String
+    /// The certificates when started with `tls: true` (the server then runs with `ssl = on`).
+    public let tls: TLSCertificates?
     let binaries: ServerBinaries
     let runAs: String?
     private let logger: Logger
@@ -42,10 +44,11 @@ public final class EmbeddedPostgres: @unchecked Sendable {
     var dataDirectory: String { root.appendingPathComponent("data").path }
     var logFile: String { root.appendingPathComponent("server.log").path }
 
-    private init(root: URL, port: Int, password: String, binaries: ServerBinaries, runAs: String?, logger: Logger) {
+    private init(root: URL, port: Int, password: String, tls: TLSCertificates?, binaries: ServerBinaries, runAs: String?, logger: Logger) {
         self.root = root
         self.port = port
         self.password = password
+        self.tls = tls
         self.binaries = binaries
         self.runAs = runAs
         self.logger = logger
@@ -54,14 +57,26 @@ public final class EmbeddedPostgres: @unchecked Sendable {
     deinit { stop() }
 
     /// Creates and starts a new cluster. Takes a few seconds (initdb dominates).
-    public static func start(logger: Logger = Logger(label: "EmbeddedPostgres")) throws -> EmbeddedPostgres {
+    ///
+    /// With `tls`, a throwaway CA and a server certificate for `localhost` and `127.0.0.1` are
+    /// made in the server's directory (see ``TLSCertificates``) and the server runs with
+    /// `ssl = on`; clients choose with `sslmode` (`require`, or `verify-full` with `sslrootcert`
+    /// set to ``TLSCertificates/caCertificate``). The Unix socket never uses TLS.
+    public static func start(tls: Bool = false, logger: Logger = Logger(label: "EmbeddedPostgres")) throws -> EmbeddedPostgres {
         let binaries = try ServerBinaries.locate()
         removeLeftovers(binaries: binaries, logger: logger)
         let runAs = try unprivilegedUserIfRoot()
         let root = try makeRoot(owner: runAs)
         let password = randomPassword()
         let port = try freePort()
-        let server = EmbeddedPostgres(root: root, port: port, password: password, binaries: binaries, runAs: runAs, logger: logger)
+        let certificates: TLSCertificates?
+        do {
+            certificates = tls ? try makeCertificates(in: root, owner: runAs) : nil
+        } catch {
+            try? FileManager.default.removeItem(at: root)
+            throw error
+        }
+        let server = EmbeddedPostgres(root: root, port: port, password: password, tls: certificates, binaries: binaries, runAs: runAs, logger: logger)
         do {
             try server.initialize()
             try server.startServer()
@@ -127,7 +142,7 @@ public final class EmbeddedPostgres: @unchecked Sendable {
             max_prepared_transactions = 20
             log_min_messages = warning
             log_min_error_statement = panic
-            """
+            """ + tlsSettings
         let conf = dataDirectory + "/postgresql.conf"
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: conf))
         handle.seekToEndOfFile()
@@ -135,6 +150,25 @@ public final class EmbeddedPostgres: @unchecked Sendable {
         try handle.close()
         _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         try chown(logFile)
+    }
+
+    /// `ssl = on` and the certificate files, or nothing.
+    private var tlsSettings: String {
+        guard let tls else { return "" }
+        return """
+
+            ssl = on
+            ssl_cert_file = '\(tls.serverCertificate)'
+            ssl_key_file = '\(tls.serverKey)'
+            """
+    }
+
+    private static func makeCertificates(in root: URL, owner: String?) throws -> TLSCertificates {
+        let directory = root.appendingPathComponent("tls")
+        let certificates = try TLSCertificates.generate(in: directory)
+        // the key must belong to the server's user (PostgreSQL refuses a key others can read)
+        if let owner { try Shell.run("chown", ["-R", owner, directory.path]) }
+        return certificates
     }
 
     /// A shell loop that outlives us only long enough to clean up after a crash.

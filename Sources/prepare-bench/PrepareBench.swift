@@ -6,7 +6,7 @@ struct PrepareBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prepare-bench",
         abstract: "Measures plain vs prepared throughput and the release-ASAP effect on a real PostgreSQL.",
-        subcommands: [RunCommand.self, ShapeCommand.self],
+        subcommands: [RunCommand.self, ShapeCommand.self, SoakCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

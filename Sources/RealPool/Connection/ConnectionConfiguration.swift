@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The string is handed to libpq unchanged (`expand_dbname`), so every libpq parameter and
 /// environment variable (`PGHOST`, `PGPASSWORD`, `~/.pgpass`, ...) works as usual.
-public struct ConnectionConfiguration: Sendable, CustomStringConvertible {
+public struct ConnectionConfiguration: Sendable, CustomStringConvertible, CustomReflectable {
     /// The conninfo string or URL as given. Never printed: ``description`` redacts the password.
     public var connectionString: String
     /// Seconds to wait for the connection to be established (libpq `connect_timeout`).
@@ -27,6 +27,14 @@ public struct ConnectionConfiguration: Sendable, CustomStringConvertible {
     public var redactedConnectionString: String { Self.redact(connectionString) }
 
     public var description: String { "ConnectionConfiguration(\(redactedConnectionString))" }
+
+    /// `dump`, debuggers and anything else that reflects over the fields see the redacted string:
+    /// the default mirror would show `connectionString` with its password, even though
+    /// `description` hides it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["connectionString": redactedConnectionString, "connectTimeout": connectTimeout,
+                                "applicationName": applicationName], displayStyle: .struct)
+    }
 
     /// Replaces passwords in both URL (`user:secret@host`, `?password=secret`) and keyword
     /// (`password=secret`, `password='se cret'`) forms.

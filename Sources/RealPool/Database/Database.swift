@@ -36,7 +36,9 @@ public final class Database: Sendable {
         let connectionConfiguration = configuration.connection
         let setup = configuration.connectionSetup
         let connectionLogger = logger
-        prepareTargets = PrepareTargetRegistry(autoPrepareThreshold: configuration.autoPrepareThreshold)
+        let registry = PrepareTargetRegistry(autoPrepareThreshold: configuration.autoPrepareThreshold)
+        let detectPooler = !configuration.rewriteBehindPooler
+        prepareTargets = registry
         runner = StatementRunner(registry: prepareTargets)
         queryStatistics = QueryStatistics(capacity: configuration.maxTrackedQueryShapes)
         statementMetrics = StatementMetrics(poolName: configuration.name, maxShapes: configuration.maxTrackedQueryShapes)
@@ -50,6 +52,7 @@ public final class Database: Sendable {
                 for step in setup {
                     _ = try await connection.run(.pipeline([.query(step.sql, step.parameters)])).map { try $0.get() }
                 }
+                if detectPooler { try await PoolerDetection.check(connection, registry: registry, logger: connectionLogger) }
             } catch {
                 connection.close()
                 throw error

@@ -26,6 +26,14 @@ public struct DatabaseConfiguration: Sendable {
     /// `prepare_threshold`. Default nil (off): only shapes registered with `addPrepareTarget`
     /// are prepared, so nothing changes behind your back.
     public var autoPrepareThreshold: Int?
+    /// Keep rewriting into prepared statements when a connection pooler sits between RealPool and
+    /// the server. Default false: RealPool notices a pooler at connect (the backend PID the
+    /// startup reported is not the one running the statements), logs one warning and runs every
+    /// statement plainly, because a pooler in transaction mode moves prepared statements between
+    /// server connections, and inside a transaction that cannot be healed. Set it for a pooler
+    /// that keeps them in place: PgBouncer in session mode, or PgBouncer 1.21 or later with
+    /// `max_prepared_statements` above 0. See the article "Behind PgBouncer".
+    public var rewriteBehindPooler = false
     /// Query shapes `topQueries` tracks individually; further shapes are counted together.
     /// Default 1000: enough for an application's distinct queries, bounded against generated SQL.
     public var maxTrackedQueryShapes = 1000

@@ -21,6 +21,8 @@ public final class PrepareTargetRegistry: Sendable {
         var automaticCount = 0
         /// Executions per canonical text of not-yet-registered preparable shapes.
         var executionCounts: [String: Int] = [:]
+        /// Set once rewriting is off for good (see `disableRewriting(because:)`).
+        var rewritingDisabledReason: String?
     }
 
     let state: Locked<State>
@@ -74,7 +76,9 @@ public final class PrepareTargetRegistry: Sendable {
 
     func resolveMatch(_ query: NormalizedQuery) -> TargetMatch? {
         guard query.isPreparable, query.isLexable else { return nil }
-        guard let candidates = state.withLock({ $0.byFingerprint[query.fingerprint] }) else { return nil }
+        guard let candidates = state.withLock({ $0.rewritingDisabledReason == nil ? $0.byFingerprint[query.fingerprint] : nil }) else {
+            return nil
+        }
         var best: TargetMatch?
         var bestLiterals = Int.max
         for candidate in candidates {

@@ -290,7 +290,10 @@ struct StatementExecution {
                 logger.debug("the server no longer has the prepared statement; inside a transaction it cannot be retried", metadata: logMetadata("26000"))
                 return .failed(Self.missingInTransaction(error, name: entry.name))
             }
-            guard !healed else { return .failed(error) }  // retried once already
+            // Retried once already: something keeps moving the statement away (a pooler in
+            // transaction mode hands each request to whichever server connection is free). Bind
+            // failed, so nothing ran: the plain statement gives the caller the plain outcome.
+            guard !healed else { return fallBackToPlain(transactionStatus: transactionStatus) }
             healed = true
             cache.statistics.repreparesMissing += 1
             logger.debug("the server no longer has the prepared statement; re-preparing it and retrying once", metadata: logMetadata("26000"))
@@ -332,7 +335,9 @@ struct StatementExecution {
         case .failure(let error) where error.sqlState == "42P05":
             // The name is taken on the server by a statement this cache did not create.
             guard startedIdle else { return .failed(Self.nameTakenInTransaction(error, name: target.name)) }
-            guard !lookedUp else { return .failed(error) }  // looked up once already
+            // Looked up once already: the name keeps appearing on whichever server connection a
+            // pooler picks. Parse failed, so nothing ran: run the caller's statement plainly.
+            guard !lookedUp else { return fallBackToPlain(transactionStatus: transactionStatus) }
             lookedUp = true
             cache.statistics.repreparesNameExists += 1
             logger.debug("the statement name is already taken on the server; looking up its text", metadata: logMetadata("42P05"))

@@ -9,11 +9,20 @@ final class LogCapture: Sendable {
         let level: Logger.Level
         let message: String
         let metadata: Logger.Metadata
+        var error: String? = nil
+
+        /// The whole line as a handler would print it: level, message, metadata, error.
+        var line: String {
+            let shown = metadata.isEmpty ? "" : " " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            return "\(level): \(message)\(shown)" + (error.map { " error=\($0)" } ?? "")
+        }
     }
 
     private let records = Locked<[Record]>([])
 
-    var messages: [String] { records.withLock { $0.map { "\($0.level): \($0.message)" } } }
+    /// Every line with its metadata, so a test that looks for a secret also sees what a handler
+    /// would print beside the message.
+    var messages: [String] { records.withLock { $0.map(\.line) } }
 
     var entries: [Record] { records.withLock { $0 } }
 
@@ -34,8 +43,10 @@ struct CapturingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// The metadata goes into the line too, so that a test that looks for a secret in the logs
+    /// also sees what a handler would print beside the message.
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, call in call }
-        capture.append(LogCapture.Record(level: event.level, message: "\(event.message)", metadata: merged))
+        capture.append(LogCapture.Record(level: event.level, message: "\(event.message)", metadata: merged, error: event.error.map { "\($0)" }))
     }
 }

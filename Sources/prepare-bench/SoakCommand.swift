@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RealPool
+
+/// `prepare-bench soak`: the reliability suite's stress scenario as a long run. Many tasks move
+/// money through a small pool while backends are killed, sessions run `DISCARD ALL` and DDL
+/// alters a table registered shapes read; progress every few seconds, then the ledger, the pool
+/// and the statement caches are checked. Exit status 1 on any violation.
+struct SoakCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soak",
+        abstract: "Run a mixed workload under injected faults for a while, then verify that nothing was lost, doubled or leaked.",
+        discussion: "See Docs/prepare-bench.md, \"Soak\"."
+    )
+
+    @Option(help: "PostgreSQL connection string or URL of an existing server (default: $DATABASE_URL, else an embedded server). Needs pg_terminate_backend rights on its own backends.")
+    var dsn: String?
+
+    @Option(help: "Seconds to run.")
+    var duration: Double = 60
+
+    @Option(help: "Concurrent tasks.")
+    var tasks: Int = 64
+
+    @Option(help: "Pool size (maxConnections).")
+    var poolSize: Int = 4
+
+    @Option(help: "Mean ms between backend kills (0: none).")
+    var killEveryMs: Int = 500
+
+    @Option(help: "Mean ms between DISCARD ALL sessions (0: none).")
+    var discardEveryMs: Int = 1000
+
+    @Option(help: "Mean ms between DDL statements on the side table (0: none).")
+    var ddlEveryMs: Int = 1500
+
+    @Option(help: "Seconds between progress lines on stderr.")
+    var progressEvery: Double = 5
+
+    @Option(help: "Accounts the transfers spread over.")
+    var accounts: Int = 50
+
+    @Flag(help: "No progress output on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be > 0 and <= 86400 seconds") }
+        guard (1...10_000).contains(tasks) else { throw ValidationError("--tasks must be between 1 and 10000") }
+        guard (1...1000).contains(poolSize) else { throw ValidationError("--pool-size must be between 1 and 1000") }
+        guard killEveryMs >= 0, discardEveryMs >= 0, ddlEveryMs >= 0 else { throw ValidationError("fault intervals must be >= 0") }
+        guard progressEvery > 0 else { throw ValidationError("--progress-every must be > 0") }
+        guard (1...1_000_000).contains(accounts) else { throw ValidationError("--accounts must be between 1 and 1000000") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        let cleanup = CleanupRegistry.shared
+        cleanup.installSignalHandlers()
+        let progress = ProgressReporter(enabled: !quiet)
+        let passed: Bool
+        do {
+            passed = try await soak(progress: progress, cleanup: cleanup)
+        } catch {
+            cleanup.runAll()
+            FileHandle.standardError.write(Data("prepare-bench soak: \(BenchError.oneLine(error))\n".utf8))
+            throw ExitCode(1)
+        }
+        cleanup.runAll()
+        if !passed { throw ExitCode(1) }
+    }
+
+    private func soak(progress: ProgressReporter, cleanup: CleanupRegistry) async throws -> Bool {
+        let dsn = self.dsn ?? ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        progress.note(dsn == nil ? "starting the embedded PostgreSQL" : "connecting to the given server")
+        let server = try BenchServer.start(dsn: dsn)
+        cleanup.add("server") { server.stop() }
+
+        let schema = SoakSchema(suffix: String(UInt32.random(in: 0...UInt32.max), radix: 36), accounts: accounts)
+        let setup = try await Connection.connect(ConnectionConfiguration(server.connectionString, applicationName: "prepare-bench-soak-setup"))
+        defer { setup.close() }
+        _ = try await setup.simpleQuery(schema.create)
+        let dropSQL = schema.drop
+        let connectionString = server.connectionString
+        cleanup.add("tables") {
+            if let c = try? Connection.connect(ConnectionConfiguration(connectionString)) { _ = try? c.simpleQuery(dropSQL); c.close() }
+        }
+
+        let applicationName = "prepare-bench-soak"
+        let pool = PoolConfiguration(minConnections: 1, maxConnections: poolSize, acquireTimeout: .seconds(60), maxWaiters: 100_000)
+        var configuration = DatabaseConfiguration(ConnectionConfiguration(server.connectionString, applicationName: applicationName), pool: pool)
+        configuration.name = "soak"
+        configuration.shutdownGracePeriod = .seconds(5)
+        let db = Database(configuration)
+        for sql in schema.targets { try db.addPrepareTarget(sql) }
+
+        let counters = SoakCounters()
+        let started = ContinuousClock.now
+        let deadline = started.advanced(by: .milliseconds(Int(duration * 1000)))
+        let interval: (Int) -> Duration? = { $0 > 0 ? .milliseconds($0) : nil }
+        let faults = SoakFaults(db: db, schema: schema, counters: counters, connectionString: server.connectionString,
+                                poolApplicationName: applicationName, killEvery: interval(killEveryMs),
+                                discardEvery: interval(discardEveryMs), ddlEvery: interval(ddlEveryMs))
+        let workers = SoakWorkers(db: db, schema: schema, counters: counters)
+        progress.note("soak: \(tasks) tasks on \(poolSize) connections for \(String(format: "%g", duration)) s; kill every ~\(killEveryMs) ms, DISCARD ALL every ~\(discardEveryMs) ms, DDL every ~\(ddlEveryMs) ms")
+
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<tasks { group.addTask { await workers.run(until: deadline) } }
+            group.addTask { await faults.run(until: deadline) }
+            group.addTask { await reportProgress(counters, db: db, started: started, until: deadline, progress: progress) }
+        }
+        let elapsed = ContinuousClock.now - started
+        progress.note("verifying")
+        let checks = await SoakVerifier(db: db, schema: schema, counters: counters).run()
+        let statistics = db.statistics
+        await db.shutdown()
+        print(SoakSummary(elapsed: elapsed, tasks: tasks, poolSize: poolSize, counters: counters.snapshot,
+                          statistics: statistics, checks: checks).render())
+        return checks.allSatisfy(\.ok)
+    }
+
+    private func reportProgress(_ counters: SoakCounters, db: Database, started: ContinuousClock.Instant,
+                                until deadline: ContinuousClock.Instant, progress: ProgressReporter) async {
+        var previous = 0
+        while ContinuousClock.now < deadline {
+            let remaining = deadline - ContinuousClock.now
+            let pause = Duration.milliseconds(Int(progressEvery * 1000))
+            try? await Task.sleep(for: min(pause, remaining))
+            guard ContinuousClock.now < deadline else { break }
+            let s = counters.snapshot
+            let stats = db.statistics
+            let rate = Double(s.statements - previous) / progressEvery
+            previous = s.statements
+            progress.note("\(s.statements) statements (\(Int(rate))/s), \(s.transactionsCommitted) commits, \(s.kills) kills, \(s.discards) discards, \(s.ddl) DDL, errors \(s.expectedErrors) expected / \(s.unexpectedErrors) unexpected, wrong results \(s.wrongResults), leased \(stats["leased"] ?? 0)/\(stats["size"] ?? 0)")
+        }
+    }
+}
