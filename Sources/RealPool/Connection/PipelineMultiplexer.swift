@@ -44,7 +44,6 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     private struct State {
         var requests: [Request] = []
-        var nextID: UInt64 = 0
         var readerRunning = false
         var needsFlush = false
         var inPipelineMode = false
@@ -74,6 +73,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     let connection: Connection
     private let state = Locked(State())
+    private let requestIDs = Locked<UInt64>(0)
 
     init(connection: Connection) {
         self.connection = connection
@@ -107,12 +107,6 @@ final class PipelineMultiplexer: @unchecked Sendable {
         failed.run()
     }
 
-    /// Runs `body` under the connection's lock: for reading per-connection state (the statement
-    /// cache, the transaction status) while other requests are in flight.
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        try state.withLock { _ in try body() }
-    }
-
     /// Sends the groups of steps `build` returns (called under the lock, so whatever it decides
     /// from per-connection state is in step with the order of sends), each followed by its own
     /// Sync, and waits for their outcomes, one per step. `build` returning nil sends nothing and
@@ -126,7 +120,8 @@ final class PipelineMultiplexer: @unchecked Sendable {
         onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
         build: () -> [[PipelineStep]]?
     ) async throws -> Outcomes? {
-        let id = state.withLock { s -> UInt64 in s.nextID &+= 1; return s.nextID }
+        // its own lock: the connection's is often held by the reader for a whole batch of results
+        let id = requestIDs.withLock { n -> UInt64 in n &+= 1; return n }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcomes?, any Error>) in
                 var failed = Deliveries()
@@ -154,7 +149,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
                     continuation.resume(with: early)
                     return
                 }
-                if startReader { Task { await self.readLoop() } }
+                if startReader { drive() }
             }
         } onCancel: {
             abandon(id, reason: CancellationError())
@@ -211,33 +206,42 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     // MARK: reading
 
-    private func readLoop() async {
-        while true {
-            var deliveries = Deliveries()
-            let next = state.withLock { s in pump(&s, &deliveries) }
-            deliveries.run()
-            guard let (interest, wakeBy) = next else { return }
-            do {
-                let outcome = try await SocketPoller.shared.wait(socket: connection.socket, for: interest, deadline: wakeBy, cancellable: false)
-                var late = Deliveries()
-                state.withLock { s in
-                    if outcome == .timedOut { expire(&s, &late) }
-                    if s.lost == nil, PQconsumeInput(connection.pg) == 0 {
-                        // Read what the server said before closing (57P01 ...), then fail the rest.
-                        let message = connection.lastErrorMessage()
-                        _ = pump(&s, &late)
-                        if s.lost == nil, !s.requests.isEmpty {
-                            lose(PostgresError(.connectionLost, "connection to the server was lost: \(message)"), &s, &late)
-                        }
-                    }
-                }
-                late.run()
-            } catch {
-                var failed = Deliveries()
-                state.withLock { s in lose(PostgresError(.connectionLost, "\(error)"), &s, &failed) }
-                failed.run()
+    /// Reads what has arrived and, while requests are in flight, watches the socket for more.
+    /// Runs on the submitting caller's thread for the first request of a burst, then on the
+    /// socket poller's thread as results arrive: no task, and no hop through the cooperative
+    /// pool between the server's answer and its caller's continuation. Never blocks.
+    private func drive() {
+        var deliveries = Deliveries()
+        state.withLock { s in
+            guard let (interest, wakeBy) = pump(&s, &deliveries) else { return }
+            // Armed under the lock, so that `lose` (which closes the socket under it too) can
+            // never leave a watch on a descriptor another connection may reuse.
+            if let error = SocketPoller.shared.watch(socket: connection.socket, for: interest, deadline: wakeBy, handler: { [self] outcome in
+                resume(after: outcome)
+            }) {
+                lose(error, &s, &deliveries)
+                s.readerRunning = false
             }
         }
+        deliveries.run()
+    }
+
+    /// The socket is readable (or writable), or a deadline passed.
+    private func resume(after outcome: SocketPoller.WaitOutcome) {
+        var late = Deliveries()
+        state.withLock { s in
+            if outcome == .timedOut { expire(&s, &late) }
+            if s.lost == nil, PQconsumeInput(connection.pg) == 0 {
+                // Read what the server said before closing (57P01 ...), then fail the rest.
+                let message = connection.lastErrorMessage()
+                _ = pump(&s, &late)
+                if s.lost == nil, !s.requests.isEmpty {
+                    lose(PostgresError(.connectionLost, "connection to the server was lost: \(message)"), &s, &late)
+                }
+            }
+        }
+        late.run()
+        drive()
     }
 
     /// Reads every result available without waiting. Returns what to wait for next and until when,
@@ -350,6 +354,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         s.lost = e
         out.broken = true
         connection.markBroken()
+        SocketPoller.shared.forget(socket: connection.socket)
         connection.close()
         for request in s.requests { out.finish(request, .failure(e)) }
         s.requests = []

@@ -10,8 +10,12 @@ extension Database {
         do {
             let (result, delta) = try await runner.executeMultiplexed(
                 query, parameters, on: pooled.multiplexer, cache: pooled.statements, deadline: statementDeadline(),
-                onAbandoned: { broken in pool.release(lease, state: broken ? .broken : .idle) })
-            releaseShared(lease)
+                onAbandoned: { broken in pool.release(lease, state: broken ? .broken : .idle) },
+                // the report's snapshot reads the cache, which shared lessees touch only under that lock
+                whileLocked: { pooled.refreshSnapshot() })
+            // Our request was read whole, so the connection was in step then; if it is lost just
+            // after, the other lessees return it broken, or the next lease's check finds it dead.
+            pool.release(lease, state: .idle)
             record(query, since: started, delta: delta, result: result)
             return result
         } catch let abandoned as PipelineMultiplexer.Abandoned {
@@ -27,9 +31,6 @@ extension Database {
     }
 
     private func releaseShared(_ lease: ConnectionPool<PooledConnection>.Lease) {
-        let pooled = lease.resource
-        // The report's snapshot reads the cache, which shared lessees touch only under this lock.
-        pooled.multiplexer.withLock { pooled.refreshSnapshot() }
-        pool.release(lease, state: pooled.multiplexer.isBroken ? .broken : .idle)
+        pool.release(lease, state: lease.resource.multiplexer.isBroken ? .broken : .idle)
     }
 }

@@ -3,7 +3,7 @@ import Logging
 /// Runs the pool's ``PoolStateMachine`` for async and blocking callers alike.
 ///
 /// Every decision is the state machine's; this type only carries out its actions: it opens,
-/// pings, resets and closes connections in tasks, runs timers as sleeping tasks, and wakes the
+/// pings, resets and closes connections in tasks, runs timers from one sleeping task, and wakes the
 /// waiter a connection was given to. The hot path (an idle connection is free) takes one lock,
 /// creates no task and does not suspend.
 final class ConnectionPool<Resource: PoolableConnection>: Sendable {
@@ -50,7 +50,12 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         var callSites: [RequestID: CallSite] = [:]
         var leases: [RequestID: LeaseInfo] = [:]
         var resources: [ConnectionID: ResourceInfo] = [:]
-        var timers: [PoolStateMachine.Timer: Task<Void, Never>] = [:]
+        /// Scheduled timers and when they are due. One sleeping task waits for the earliest: a
+        /// task per timer would cost a task and a cancellation for every lease that waits (each
+        /// has an acquire timeout), which under load is most of them.
+        var timers: [PoolStateMachine.Timer: ContinuousClock.Instant] = [:]
+        var sleeper: Task<Void, Never>?
+        var sleeperDeadline: ContinuousClock.Instant?
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
         var shutdownCompleted = false
         /// The most recent connect error, as the error itself (the state machine keeps its text).
@@ -308,16 +313,13 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         case .scheduleTimer(let timer, let at):
             let deadline = origin.advanced(by: at.sinceOrigin)
             state.withLock { s in
-                s.timers[timer]?.cancel()
-                s.timers[timer] = Task {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    if Task.isCancelled { return }
-                    self.fire(timer)
-                }
+                s.timers[timer] = deadline
+                if s.sleeperDeadline.map({ deadline < $0 }) ?? true { armSleeper(&s, until: deadline) }
             }
 
         case .cancelTimer(let timer):
-            state.withLock { $0.timers.removeValue(forKey: timer) }?.cancel()
+            // the sleeper wakes for nothing at worst, and then sleeps until the next timer
+            state.withLock { _ = $0.timers.removeValue(forKey: timer) }
 
         case .leakWarning(let id, let request, let heldFor):
             let (site, resource) = state.withLock { ($0.leases[request]?.callSite, $0.resources[id]?.resource) }
@@ -326,25 +328,47 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
                 metadata: (resource?.logMetadata ?? [:]).merging(["pool.connection": "\(id)", "code.location": "\(site?.description ?? "?")"]) { a, _ in a })
 
         case .shutdownCompleted:
-            let (waiters, timers) = state.withLock { s -> ([CheckedContinuation<Void, Never>], [Task<Void, Never>]) in
+            let (waiters, sleeper) = state.withLock { s -> ([CheckedContinuation<Void, Never>], Task<Void, Never>?) in
                 s.shutdownCompleted = true
                 let w = s.shutdownWaiters
                 s.shutdownWaiters = []
-                let t = Array(s.timers.values)
                 s.timers = [:]
-                return (w, t)
+                defer { s.sleeper = nil; s.sleeperDeadline = nil }
+                return (w, s.sleeper)
             }
-            timers.forEach { $0.cancel() }
+            sleeper?.cancel()
             waiters.forEach { $0.resume() }
         }
     }
 
-    private func fire(_ timer: PoolStateMachine.Timer) {
-        let now = self.now
-        perform(state.withLock { s -> [Action] in
-            s.timers[timer] = nil
-            return s.machine.timerFired(timer, now: now)
-        })
+    /// Replaces the sleeping task with one that wakes at `deadline`. Called under the lock.
+    private func armSleeper(_ s: inout State, until deadline: ContinuousClock.Instant) {
+        s.sleeper?.cancel()
+        s.sleeperDeadline = deadline
+        s.sleeper = Task {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            if Task.isCancelled { return }
+            self.fireDueTimers()
+        }
+    }
+
+    /// Fires every timer that is due, in deadline order, and sleeps until the next one.
+    private func fireDueTimers() {
+        let clock = ContinuousClock.now
+        let due = state.withLock { s -> [PoolStateMachine.Timer] in
+            let due = s.timers.filter { $0.value <= clock }.sorted { $0.value < $1.value }.map(\.key)
+            for timer in due { s.timers[timer] = nil }
+            s.sleeper = nil
+            s.sleeperDeadline = nil
+            if let next = s.timers.values.min() { armSleeper(&s, until: next) }
+            return due
+        }
+        for timer in due {
+            let now = self.now
+            perform(state.withLock { s -> [Action] in
+                s.machine.timerFired(timer, now: now)
+            })
+        }
     }
 
     private func resolve(_ request: RequestID, _ result: Result<Lease, any Error>) {

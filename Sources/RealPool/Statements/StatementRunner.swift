@@ -64,9 +64,12 @@ public struct StatementRunner: Sendable {
     ///   with other callers' statements too).
     /// - Throws: as `execute`, plus `PipelineMultiplexer.Abandoned` when the caller stopped
     ///   waiting (then `onAbandoned` runs once the request has been read).
+    /// - Parameter whileLocked: runs under the connection's lock after each decision, for reading
+    ///   per-connection state without taking the lock again.
     func executeMultiplexed(_ query: NormalizedQuery, _ parameters: [PostgresBind], on multiplexer: PipelineMultiplexer,
                             cache: StatementCache, deadline: ContinuousClock.Instant?,
-                            onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void) async throws -> (QueryResult, StatementCacheStatistics) {
+                            onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
+                            whileLocked: () -> Void = {}) async throws -> (QueryResult, StatementCacheStatistics) {
         // Checked before anything is decided, so a refused statement leaves no trace in the cache.
         try Exchange.checkText(query.executableSQL, what: "SQL text")
         try Exchange.checkParameters(parameters)
@@ -87,6 +90,7 @@ public struct StatementRunner: Sendable {
                                                    cache: cache, transactionStatus: .idle, logger: multiplexer.connection.logger)
                     next = execution!.start()
                 }
+                whileLocked()
                 if case .send(let steps)? = next {
                     counters.roundTrips += 1
                     // Each DEALLOCATE in a group of its own: one that fails (the server no longer

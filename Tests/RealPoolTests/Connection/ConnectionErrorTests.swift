@@ -133,7 +133,15 @@ struct ConnectionErrorTests {
     @Test func deadlineCancelsAndReportsTimeout() async throws {
         let c = try await TestServer.connect()
         defer { c.close() }
-        let outcomes = try await c.run(.pipeline([.query("SELECT pg_sleep(30)", [])]), deadline: .now.advanced(by: .milliseconds(300)))
+        let outcomes: [Result<QueryResult, PostgresError>]
+        do {
+            outcomes = try await c.run(.pipeline([.query("SELECT pg_sleep(30)", [])]), deadline: .now.advanced(by: .milliseconds(300)))
+        } catch let e as PostgresError where e.kind == .timeout {
+            // The cancel itself was not answered within the grace period (a heavily loaded
+            // machine): still a timeout, and the connection was given up rather than left hanging.
+            #expect(c.isClosed)
+            return
+        }
         guard case .failure(let e) = outcomes[0] else { Issue.record("expected a timeout"); return }
         #expect(e.kind == .timeout)
         #expect(try await c.query("SELECT 6")[0].decode(Int.self, column: 0) == 6)

@@ -13,8 +13,23 @@ final class SocketPoller: Sendable {
 
     enum WaitOutcome: Sendable { case ready, timedOut }
 
+    /// Who to tell when a socket is ready: a suspended task, or a handler that runs on the
+    /// poller's thread itself (a connection's multiplexer reads its results there, saving a hop
+    /// through the cooperative pool for every batch of results).
+    private enum Wake {
+        case task(CheckedContinuation<WaitOutcome, any Error>)
+        case handler(@Sendable (WaitOutcome) -> Void)
+
+        func callAsFunction(_ outcome: WaitOutcome) {
+            switch self {
+            case .task(let c): c.resume(returning: outcome)
+            case .handler(let h): h(outcome)
+            }
+        }
+    }
+
     private struct Waiter {
-        var continuation: CheckedContinuation<WaitOutcome, any Error>
+        var wake: Wake
         var deadline: ContinuousClock.Instant?
         var id: UInt64
     }
@@ -52,26 +67,11 @@ final class SocketPoller: Sendable {
                     cont.resume(throwing: CancellationError())
                     return
                 }
-                let earlierDeadline = state.withLock { s -> Bool in
-                    precondition(s.waiters[socket] == nil, "RealPool: two waiters on one socket")
-                    s.waiters[socket] = Waiter(continuation: cont, deadline: deadline, id: id)
-                    return deadline != nil
-                }
-                var ev = epoll_event()
-                ev.events = EPOLLIN.rawValue | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
-                if case .readWrite = interest { ev.events |= EPOLLOUT.rawValue }
-                ev.data.fd = socket
-                if epoll_ctl(epollFD, EPOLL_CTL_MOD, socket, &ev) != 0 {
-                    if epoll_ctl(epollFD, EPOLL_CTL_ADD, socket, &ev) != 0 {
-                        let message = String(cString: strerror(errno))
-                        if let w = state.withLock({ $0.waiters.removeValue(forKey: socket) }) {
-                            w.continuation.resume(throwing: PostgresError(.connectionLost, "cannot wait on the connection's socket: \(message)"))
-                        }
-                        return
+                if let error = register(socket, interest, Waiter(wake: .task(cont), deadline: deadline, id: id)) {
+                    if case .task(let c)? = state.withLock({ $0.waiters.removeValue(forKey: socket) })?.wake {
+                        c.resume(throwing: error)
                     }
                 }
-                // the poller must recompute its timeout when a waiter with a deadline arrives
-                if earlierDeadline { wake() }
             }
         } onCancel: {
             guard cancellable else { return }
@@ -80,8 +80,50 @@ final class SocketPoller: Sendable {
                 s.waiters[socket] = nil
                 return w
             }
-            w?.continuation.resume(throwing: CancellationError())
+            if case .task(let c)? = w?.wake { c.resume(throwing: CancellationError()) }
         }
+    }
+
+    /// Calls `handler` on the poller's thread once `socket` is ready for `interest` or the
+    /// deadline passes. The handler must not block; it may watch again. Returns an error, and
+    /// never calls the handler, when the socket cannot be watched.
+    func watch(socket: Int32, for interest: IOInterest, deadline: ContinuousClock.Instant?,
+               handler: @escaping @Sendable (WaitOutcome) -> Void) -> PostgresError? {
+        let id = state.withLock { s -> UInt64 in s.nextID &+= 1; return s.nextID }
+        guard let error = register(socket, interest, Waiter(wake: .handler(handler), deadline: deadline, id: id)) else { return nil }
+        state.withLock { _ = $0.waiters.removeValue(forKey: socket) }
+        return error
+    }
+
+    /// Drops a `watch` on `socket` without calling its handler, before the socket is closed: a
+    /// closed descriptor leaves epoll silently, and its number is soon reused by another
+    /// connection, which must not inherit the watch.
+    func forget(socket: Int32) {
+        let removed = state.withLock { s -> Bool in
+            guard case .handler? = s.waiters[socket]?.wake else { return false }
+            s.waiters[socket] = nil
+            return true
+        }
+        if removed { epoll_ctl(epollFD, EPOLL_CTL_DEL, socket, nil) }
+    }
+
+    /// Records the waiter and arms the socket (one-shot). Returns the error if it cannot be armed
+    /// (the waiter is then still recorded; the caller removes it).
+    private func register(_ socket: Int32, _ interest: IOInterest, _ waiter: Waiter) -> PostgresError? {
+        state.withLock { s in
+            precondition(s.waiters[socket] == nil, "RealPool: two waiters on one socket")
+            s.waiters[socket] = waiter
+        }
+        var ev = epoll_event()
+        ev.events = EPOLLIN.rawValue | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
+        if case .readWrite = interest { ev.events |= EPOLLOUT.rawValue }
+        ev.data.fd = socket
+        if epoll_ctl(epollFD, EPOLL_CTL_MOD, socket, &ev) != 0, epoll_ctl(epollFD, EPOLL_CTL_ADD, socket, &ev) != 0 {
+            return PostgresError(.connectionLost, "cannot wait on the connection's socket: \(String(cString: strerror(errno)))")
+        }
+        // the poller must recompute its timeout when a waiter with a deadline arrives
+        if waiter.deadline != nil { wake() }
+        return nil
     }
 
     private func wake() {
@@ -98,19 +140,19 @@ final class SocketPoller: Sendable {
                 if errno == EINTR { continue }
                 fatalError("RealPool: epoll_wait failed: \(String(cString: strerror(errno)))")
             }
-            var ready: [CheckedContinuation<WaitOutcome, any Error>] = []
+            var ready: [Wake] = []
             state.withLock { s in
                 for i in 0..<Int(n) {
                     let fd = events[i].data.fd
                     if fd == wakeFD { continue }
-                    if let w = s.waiters.removeValue(forKey: fd) { ready.append(w.continuation) }
+                    if let w = s.waiters.removeValue(forKey: fd) { ready.append(w.wake) }
                 }
             }
             for i in 0..<Int(n) where events[i].data.fd == wakeFD {
                 var v: UInt64 = 0
                 _ = read(wakeFD, &v, 8)
             }
-            for c in ready { c.resume(returning: .ready) }
+            for w in ready { w(.ready) }
             expireDeadlines()
         }
     }
@@ -126,15 +168,15 @@ final class SocketPoller: Sendable {
 
     private func expireDeadlines() {
         let now = ContinuousClock.now
-        let expired = state.withLock { s -> [CheckedContinuation<WaitOutcome, any Error>] in
-            var out: [CheckedContinuation<WaitOutcome, any Error>] = []
+        let expired = state.withLock { s -> [Wake] in
+            var out: [Wake] = []
             for (fd, w) in s.waiters where w.deadline.map({ $0 <= now }) ?? false {
-                out.append(w.continuation)
+                out.append(w.wake)
                 s.waiters[fd] = nil
             }
             return out
         }
-        for c in expired { c.resume(returning: .timedOut) }
+        for w in expired { w(.timedOut) }
     }
 }
 

@@ -21,6 +21,35 @@ extension PoolStateMachine {
         enter(id, newState)
     }
 
+    /// A lessee joins a connection others hold (multiplexing). Only its own entry changes: going
+    /// through `transition` would take every lessee out of the maps and put it back, O(lessees) per
+    /// statement on a connection carrying dozens.
+    mutating func addLessee(_ lease: Lease, to id: ConnectionID) {
+        guard case .leased(var leases) = connections[id]!.state, !leases.isEmpty else {
+            transition(id, to: .leased(connections[id]!.lessees + [lease]))
+            return
+        }
+        connections[id]!.state = .resetting  // drops the record's reference, so the append does not copy
+        leases.append(lease)
+        precondition(leases.allSatisfy(\.waiter.shared), "an exclusive lessee shares \(id)")
+        precondition(leases.count <= max(1, configuration.sharedLesseesPerConnection), "too many lessees on \(id)")
+        precondition(leasedRequests[lease.waiter.id] == nil, "request \(lease.waiter.id) leased twice")
+        leasedRequests[lease.waiter.id] = id
+        connections[id]!.state = .leased(leases)
+    }
+
+    /// A lessee leaves a leased connection; the counterpart of `addLessee`. The connection may be
+    /// left in the transient `.leased([])` state, which the caller moves on before the event ends.
+    mutating func removeLessee(at index: Int, from id: ConnectionID) -> Lease {
+        guard case .leased(var leases) = connections[id]!.state else { preconditionFailure("\(id) is not leased") }
+        connections[id]!.state = .resetting  // as in addLessee
+        let lease = leases.remove(at: index)
+        leasedRequests[lease.waiter.id] = nil
+        if leases.isEmpty { statistics.leased -= 1 }
+        connections[id]!.state = .leased(leases)
+        return lease
+    }
+
     mutating func removeConnection(_ id: ConnectionID) {
         guard let record = connections.removeValue(forKey: id) else { return }
         leave(id, record.state)

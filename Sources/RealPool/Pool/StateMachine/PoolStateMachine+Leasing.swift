@@ -66,13 +66,12 @@ extension PoolStateMachine {
     ///   already): the connection takes no new lessee and is closed when the last of them returns it.
     ///   `nil` undoes every lease on it.
     mutating func connectionFoundBroken(_ id: ConnectionID, request: RequestID? = nil, now: Instant) -> [Action] {
-        guard case .leased(var leases)? = connections[id]?.state else { return [] }
+        guard case .leased(let leases)? = connections[id]?.state else { return [] }
         var actions: [Action] = []
         statistics.brokenAtLease += 1
         if let request, leases.count > 1 {
             guard let index = leases.firstIndex(where: { $0.waiter.id == request }) else { return [] }
-            let lease = leases.remove(at: index)
-            transition(id, to: .leased(leases))
+            let lease = removeLessee(at: index, from: id)
             connections[id]!.lostWhileLeased = true
             statistics.acquires -= 1
             statistics.waitTimeTotalMicroseconds -= lease.chargedWait.poolMicroseconds
@@ -203,14 +202,13 @@ extension PoolStateMachine {
         let timerWasScheduled = waiter.timerScheduled
         waiter.timerScheduled = false  // cancelled below; a re-queue must schedule it again
         let wait = now - waiter.enqueuedAt
-        var leases = connections[id]!.lessees
-        let joining = !leases.isEmpty
-        leases.append(Lease(waiter: waiter, since: now, chargedWait: wait))
-        transition(id, to: .leased(leases))
+        let joining = !connections[id]!.lessees.isEmpty
+        addLessee(Lease(waiter: waiter, since: now, chargedWait: wait), to: id)
+        let lesseeCount = connections[id]!.lessees.count
 
         statistics.acquires += 1
         if joining { statistics.sharedJoins += 1 }
-        statistics.maxLesseesOnOneConnection = max(statistics.maxLesseesOnOneConnection, leases.count)
+        statistics.maxLesseesOnOneConnection = max(statistics.maxLesseesOnOneConnection, lesseeCount)
         statistics.waitTimeTotalMicroseconds += wait.poolMicroseconds
         statistics.waitTimeMaxMicroseconds = max(statistics.waitTimeMaxMicroseconds, wait.poolMicroseconds)
 

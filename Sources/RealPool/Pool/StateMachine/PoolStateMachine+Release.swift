@@ -11,19 +11,19 @@ extension PoolStateMachine {
     mutating func released(
         _ id: ConnectionID, lessee: RequestID? = nil, now: Instant, state: ReleaseState
     ) -> [Action] {
-        guard let record = connections[id], case .leased(var leases) = record.state else { return [] }
+        guard let record = connections[id], case .leased(let held) = record.state else { return [] }
         let index: Int
         if let lessee {
-            guard let found = leases.firstIndex(where: { $0.waiter.id == lessee }) else { return [] }
+            guard let found = held.firstIndex(where: { $0.waiter.id == lessee }) else { return [] }
             index = found
         } else {
             index = 0
         }
-        let lease = leases.remove(at: index)
         // `.leased([])` is the transient "returned, not yet decided" state: the lessee is gone (so a
         // following `lease` cannot see it) and the branches below move the connection on before the event
         // ends.
-        transition(id, to: .leased(leases))
+        let lease = removeLessee(at: index, from: id)
+        let leases = connections[id]!.lessees
         var actions: [Action] = []
         statistics.releases += 1
         cancelLeakTimer(for: lease.waiter.id, into: &actions)
