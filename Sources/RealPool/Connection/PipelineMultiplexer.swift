@@ -1,4 +1,7 @@
 import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Several callers' requests in flight on one connection at once (libpq pipeline mode): each
 /// request is its steps followed by its own Sync, so each is its own implicit transaction and an
@@ -45,6 +48,12 @@ final class PipelineMultiplexer: @unchecked Sendable {
     private struct State {
         var requests: [Request] = []
         var readerRunning = false
+        /// The reader's own descriptor for the connection's socket (a `dup`), open exactly while
+        /// the reader runs, and the one it watches. libpq closes its own descriptor from whichever
+        /// call finds the connection dead (a caller's send, say), possibly while a watch is armed
+        /// on it; the watch would then never fire, and would linger under a number the next
+        /// connection reuses. The dup is closed only by the reader's end, after it left epoll.
+        var readerSocket: Int32 = -1
         var needsFlush = false
         var inPipelineMode = false
         var lost: PostgresError?
@@ -81,6 +90,9 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     /// Requests sent and not yet read (abandoned ones included).
     var requestsInFlight: Int { state.withLock { $0.requests.count } }
+
+    /// Whether a reader is running (for tests: it ends when nothing is in flight).
+    var isReading: Bool { state.withLock { $0.readerRunning } }
 
     /// Whether the connection was lost (or closed as stalled) while multiplexing.
     var isBroken: Bool { state.withLock { $0.lost != nil } }
@@ -142,7 +154,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
                     }
                     s.requests.append(Request(id: id, stepCount: groups.reduce(0) { $0 + $1.count }, syncsLeft: groups.count,
                                               deadline: deadline, waiter: continuation, onAbandoned: onAbandoned))
-                    return (claimReader(&s), nil)
+                    return (claimReader(&s, &failed), nil)
                 }
                 failed.run()
                 if let early {
@@ -186,10 +198,27 @@ final class PipelineMultiplexer: @unchecked Sendable {
         PostgresError(.connectionLost, "connection to the server was lost: \(connection.lastErrorMessage())")
     }
 
-    private func claimReader(_ s: inout State) -> Bool {
+    /// Makes the caller the reader unless one is running. Called right after a successful send,
+    /// so the connection's socket is open.
+    private func claimReader(_ s: inout State, _ out: inout Deliveries) -> Bool {
         guard !s.readerRunning else { return false }
+        let socket = fcntl(PQsocket(connection.pg), F_DUPFD_CLOEXEC, 0)
+        guard socket >= 0 else {
+            // the request is in `s.requests`: `lose` fails it with the others
+            lose(PostgresError(.connectionLost, "cannot duplicate the connection's socket: \(String(cString: strerror(errno)))"), &s, &out)
+            return false
+        }
+        s.readerSocket = socket
         s.readerRunning = true
         return true
+    }
+
+    /// The reader is done: its descriptor leaves epoll, then closes.
+    private func releaseReaderSocket(_ s: inout State) {
+        guard s.readerSocket >= 0 else { return }
+        SocketPoller.shared.forget(socket: s.readerSocket)
+        Glibc.close(s.readerSocket)
+        s.readerSocket = -1
     }
 
     // MARK: waiting and abandoning
@@ -216,11 +245,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
             guard let (interest, wakeBy) = pump(&s, &deliveries) else { return }
             // Armed under the lock, so that `lose` (which closes the socket under it too) can
             // never leave a watch on a descriptor another connection may reuse.
-            if let error = SocketPoller.shared.watch(socket: connection.socket, for: interest, deadline: wakeBy, handler: { [self] outcome in
+            if let error = SocketPoller.shared.watch(socket: s.readerSocket, for: interest, deadline: wakeBy, handler: { [self] outcome in
                 resume(after: outcome)
             }) {
                 lose(error, &s, &deliveries)
-                s.readerRunning = false
             }
         }
         deliveries.run()
@@ -316,6 +344,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
             s.inPipelineMode = false
         }
         s.readerRunning = false
+        releaseReaderSocket(&s)
         return nil
     }
 
@@ -354,7 +383,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
         s.lost = e
         out.broken = true
         connection.markBroken()
-        SocketPoller.shared.forget(socket: connection.socket)
+        // A watch armed now never fires (nothing more is read): end the reader here. A handler
+        // that has already fired finds the connection lost and ends too.
+        releaseReaderSocket(&s)
+        s.readerRunning = false
         connection.close()
         for request in s.requests { out.finish(request, .failure(e)) }
         s.requests = []

@@ -95,16 +95,16 @@ final class SocketPoller: Sendable {
         return error
     }
 
-    /// Drops a `watch` on `socket` without calling its handler, before the socket is closed: a
-    /// closed descriptor leaves epoll silently, and its number is soon reused by another
-    /// connection, which must not inherit the watch.
+    /// Drops a `watch` on `socket` without calling its handler and removes the descriptor from
+    /// epoll, before it is closed. Essential for a `dup`ed descriptor: epoll forgets a
+    /// registration only when the last descriptor of the socket closes, so an armed one would
+    /// report the socket's activity under a number another connection may have by then.
     func forget(socket: Int32) {
-        let removed = state.withLock { s -> Bool in
-            guard case .handler? = s.waiters[socket]?.wake else { return false }
-            s.waiters[socket] = nil
-            return true
+        state.withLock { s in
+            if case .handler? = s.waiters[socket]?.wake { s.waiters[socket] = nil }
         }
-        if removed { epoll_ctl(epollFD, EPOLL_CTL_DEL, socket, nil) }
+        var ev = epoll_event()
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, socket, &ev)
     }
 
     /// Records the waiter and arms the socket (one-shot). Returns the error if it cannot be armed
