@@ -236,9 +236,8 @@ final class PipelineMultiplexer: @unchecked Sendable {
     // MARK: reading
 
     /// Reads what has arrived and, while requests are in flight, watches the socket for more.
-    /// Runs on the submitting caller's thread for the first request of a burst, then on the
-    /// socket poller's thread as results arrive: no task, and no hop through the cooperative
-    /// pool between the server's answer and its caller's continuation. Never blocks.
+    /// Runs on the submitting caller's thread for the first request of a burst, then in a short
+    /// task each time the socket is ready. Never blocks.
     private func drive() {
         var deliveries = Deliveries()
         state.withLock { s in
@@ -246,7 +245,9 @@ final class PipelineMultiplexer: @unchecked Sendable {
             // Armed under the lock, so that `lose` (which closes the socket under it too) can
             // never leave a watch on a descriptor another connection may reuse.
             if let error = SocketPoller.shared.watch(socket: s.readerSocket, for: interest, deadline: wakeBy, handler: { [self] outcome in
-                resume(after: outcome)
+                // Read in a task, never on the poller's thread: a large result takes a while to
+                // parse, and every connection's wake-ups go through that one thread.
+                Task { self.resume(after: outcome) }
             }) {
                 lose(error, &s, &deliveries)
             }

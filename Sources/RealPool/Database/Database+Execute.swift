@@ -3,7 +3,7 @@ extension Database: StatementExecutor {
     public func run(_ sql: String, _ parameters: [PostgresBind], dollarStyle: Bool, callSite: CallSite) async throws -> QueryResult {
         let query = normalize(sql, dollarStyle: dollarStyle)
         try Self.checkOneShot(query)
-        if configuration.pipelineDepth > 1, query.kind == .preparable {
+        if configuration.pipelineDepth > 1, query.kind == .preparable, Self.fitsAPipeline(query, parameters) {
             return try await runMultiplexed(query, parameters, callSite: callSite)
         }
         let lease = try await pool.lease(callSite: callSite)

@@ -1,6 +1,20 @@
 /// One-shot statements on a shared connection (`pipelineDepth` > 1): several callers' autocommit
 /// statements in flight on one connection, each its own implicit transaction.
 extension Database {
+    /// Statements larger than this (SQL text plus parameters) get a connection of their own: libpq
+    /// sends a request in one go under the connection's lock, which would hold up every other
+    /// caller on it while megabytes go out, and a pipe full of one payload gains nothing anyway.
+    static let maxMultiplexedBytes = 1 << 20
+
+    static func fitsAPipeline(_ query: NormalizedQuery, _ parameters: [PostgresBind]) -> Bool {
+        var bytes = query.executableSQL.utf8.count
+        for p in parameters {
+            bytes += p.bytes?.count ?? 0
+            if bytes > maxMultiplexedBytes { return false }
+        }
+        return bytes <= maxMultiplexedBytes
+    }
+
     func runMultiplexed(_ query: NormalizedQuery, _ parameters: [PostgresBind], callSite: CallSite) async throws -> QueryResult {
         let lease = try await pool.lease(callSite: callSite, shared: true)
         let pooled = lease.resource

@@ -316,12 +316,16 @@ struct MultiplexingTests {
         // utility and multi-statement SQL wait for a connection of their own
         let utility = Task { try await db.execute("EXPLAIN SELECT 1") }
         let multi = Task { try await db.execute(SQLQuery(unsafeSQL: "SELECT 1; SELECT 2")) }
-        try await TestServer.waitUntil("both wait") { db.statistics["waiting"] == 2 }
+        // so does a statement with megabytes of parameters, which would hold up the pipe
+        let payload = String(repeating: "x", count: 2 << 20)
+        let big = Task { try await db.execute("SELECT length(\(payload))")[0].decode(Int.self, column: 0) }
+        try await TestServer.waitUntil("all three wait") { db.statistics["waiting"] == 3 }
         #expect(Self.inFlight(db) == 1)
         try await gate.open()
         _ = try await blocked.value
         #expect(try await !utility.value.isEmpty)
         _ = try await multi.value
+        #expect(try await big.value == 2 << 20)
         #expect(db.statistics["sharedJoins"] == 0)
         try await gate.drop(db)
         await db.shutdown()
