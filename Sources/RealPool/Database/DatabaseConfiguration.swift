@@ -61,7 +61,7 @@ public struct DatabaseConfiguration: Sendable {
     /// `UPDATE`, `DELETE`, `MERGE`, `VALUES`, `WITH`) joins a busy connection with fewer than N
     /// statements in flight instead of waiting for a free one: the server runs them back to back,
     /// with no idle round trip between. Transactions, sessions, streams, blocking calls, utility
-    /// and multi-statement SQL always get a connection to themselves. A slow statement delays the
+    /// and multi-statement SQL, and statements over 1 MiB always get a connection to themselves. A slow statement delays the
     /// statements queued behind it on its connection; use `statementTimeout` to bound it.
     public var pipelineDepth = 1
     /// Any further SQL run on every new connection, in order, before its first lease.
