@@ -1,4 +1,7 @@
 import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Several callers' requests in flight on one connection at once (libpq pipeline mode): each
 /// request is its steps followed by its own Sync, so each is its own implicit transaction and an
@@ -46,6 +49,14 @@ final class PipelineMultiplexer: @unchecked Sendable {
         var requests: [Request] = []
         var nextID: UInt64 = 0
         var readerRunning = false
+        /// The reader's own descriptor for the connection's socket (a `dup`), open exactly while
+        /// the reader runs. The reader waits on this one, never on libpq's: libpq's descriptor is
+        /// closed by whichever thread's libpq call finds the connection dead (or by `lose`), and it
+        /// can be closed while the reader is parked on it, after the kernel queued the wake-up that
+        /// closing then discards; the reader would wait forever, and its stale registration under
+        /// a number the next connection reuses trips the poller's "two waiters on one socket".
+        /// The dup keeps the socket open until the reader itself is done with it.
+        var readerSocket: Int32 = -1
         var needsFlush = false
         var inPipelineMode = false
         var lost: PostgresError?
@@ -81,6 +92,9 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     /// Requests sent and not yet read (abandoned ones included).
     var requestsInFlight: Int { state.withLock { $0.requests.count } }
+
+    /// Whether a reader task is running (for tests: it ends when nothing is in flight).
+    var isReading: Bool { state.withLock { $0.readerRunning } }
 
     /// Whether the connection was lost (or closed as stalled) while multiplexing.
     var isBroken: Bool { state.withLock { $0.lost != nil } }
@@ -147,7 +161,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
                     }
                     s.requests.append(Request(id: id, stepCount: groups.reduce(0) { $0 + $1.count }, syncsLeft: groups.count,
                                               deadline: deadline, waiter: continuation, onAbandoned: onAbandoned))
-                    return (claimReader(&s), nil)
+                    return (claimReader(&s, &failed), nil)
                 }
                 failed.run()
                 if let early {
@@ -191,8 +205,17 @@ final class PipelineMultiplexer: @unchecked Sendable {
         PostgresError(.connectionLost, "connection to the server was lost: \(connection.lastErrorMessage())")
     }
 
-    private func claimReader(_ s: inout State) -> Bool {
+    /// Makes the caller the reader unless one is running. Called right after a successful send,
+    /// so the connection's socket is open.
+    private func claimReader(_ s: inout State, _ out: inout Deliveries) -> Bool {
         guard !s.readerRunning else { return false }
+        let socket = fcntl(PQsocket(connection.pg), F_DUPFD_CLOEXEC, 0)
+        guard socket >= 0 else {
+            // The request is in `s.requests`: `lose` fails it along with the others.
+            lose(PostgresError(.connectionLost, "cannot duplicate the connection's socket: \(String(cString: strerror(errno)))"), &s, &out)
+            return false
+        }
+        s.readerSocket = socket
         s.readerRunning = true
         return true
     }
@@ -214,11 +237,13 @@ final class PipelineMultiplexer: @unchecked Sendable {
     private func readLoop() async {
         while true {
             var deliveries = Deliveries()
-            let next = state.withLock { s in pump(&s, &deliveries) }
+            // The socket is taken under the lock with the decision to wait: `pump` closes it when
+            // it returns nil.
+            let next = state.withLock { s in pump(&s, &deliveries).map { (s.readerSocket, $0.0, $0.1) } }
             deliveries.run()
-            guard let (interest, wakeBy) = next else { return }
+            guard let (socket, interest, wakeBy) = next else { return }
             do {
-                let outcome = try await SocketPoller.shared.wait(socket: connection.socket, for: interest, deadline: wakeBy, cancellable: false)
+                let outcome = try await SocketPoller.shared.wait(socket: socket, for: interest, deadline: wakeBy, cancellable: false)
                 var late = Deliveries()
                 state.withLock { s in
                     if outcome == .timedOut { expire(&s, &late) }
@@ -311,6 +336,12 @@ final class PipelineMultiplexer: @unchecked Sendable {
             PQexitPipelineMode(connection.pg)
             s.inPipelineMode = false
         }
+        if s.readerSocket >= 0 {
+            // The reader is here, not parked: no wait is pending on the descriptor.
+            SocketPoller.shared.forget(socket: s.readerSocket)
+            Glibc.close(s.readerSocket)
+            s.readerSocket = -1
+        }
         s.readerRunning = false
         return nil
     }
@@ -351,6 +382,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
         out.broken = true
         connection.markBroken()
         connection.close()
+        // A reader parked on its descriptor would not notice the close (the socket stays open
+        // through the dup, and a server that has stalled sends nothing): shutting the socket down
+        // makes it readable at once, so the reader wakes, sees `lost`, and closes the dup.
+        if s.readerSocket >= 0 { _ = shutdown(s.readerSocket, Int32(SHUT_RDWR)) }
         for request in s.requests { out.finish(request, .failure(e)) }
         s.requests = []
         s.inPipelineMode = false

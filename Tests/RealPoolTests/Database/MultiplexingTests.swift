@@ -235,6 +235,35 @@ struct MultiplexingTests {
         await db.shutdown()
     }
 
+    /// The connection closed by another thread while the reader is parked waiting for results
+    /// (here the pool's close; in production also a caller's libpq call that finds the connection
+    /// dead and closes its socket): the reader must wake and end. It used to wait on libpq's own
+    /// descriptor, which such a close removes from epoll without a wake-up, so the reader waited
+    /// forever, and its stale waiter under a descriptor number the next connection reuses tripped
+    /// the socket poller's "two waiters on one socket" precondition.
+    @Test func aReaderParkedWhenTheConnectionIsClosedWakesAndEnds() async throws {
+        let db = try Self.database()
+        let gate = try await Gate.closed(db)
+        let blocked = gate.blocker(db)
+        try await Self.waitForInFlight(db, 1)
+        let callers = (1...5).map { i in Task { try await db.execute("SELECT \(i)::int") } }
+        try await Self.waitForInFlight(db, 6)
+        let pooled = try #require(db.pool.snapshot().compactMap(\.resource).first)
+        #expect(pooled.multiplexer.isReading)
+        pooled.close()
+        for task in [Task { _ = try await blocked.value }] + callers.map({ c in Task { _ = try await c.value } }) {
+            let e = await #expect(throws: PostgresError.self) { try await task.value }
+            #expect(e?.kind == .connectionLost)
+        }
+        try await TestServer.waitUntil("the reader ends") { !pooled.multiplexer.isReading }
+        try await TestServer.waitUntil("the leases are back") { db.statistics["leased"] == 0 }
+        // a new connection (likely on the same descriptor number) waits on its socket as usual
+        #expect(try await db.execute("SELECT \(5)::int")[0].decode(Int.self, column: 0) == 5)
+        try await gate.open()
+        try await gate.drop(db)
+        await db.shutdown()
+    }
+
     @Test func aTransactionWaitsForTheSharedStatementsAndHasTheConnectionAlone() async throws {
         let db = try Self.database()
         let gate = try await Gate.closed(db)

@@ -84,6 +84,17 @@ final class SocketPoller: Sendable {
         }
     }
 
+    /// Removes `socket` from the epoll set. For a descriptor about to be closed while another
+    /// descriptor still refers to the same socket (the multiplexer's reader waits on a `dup` of the
+    /// connection's socket): the kernel drops a registration only when the socket itself is closed,
+    /// so a leftover armed registration would report the socket's later activity under a
+    /// descriptor number that may by then belong to another connection. Call it with no wait
+    /// pending on `socket`.
+    func forget(socket: Int32) {
+        var ev = epoll_event()
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, socket, &ev)
+    }
+
     private func wake() {
         var one: UInt64 = 1
         _ = write(wakeFD, &one, 8)
