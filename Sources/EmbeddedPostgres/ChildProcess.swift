@@ -71,10 +71,22 @@ public enum ChildProcess {
             standardError: contents(errPath))
     }
 
-    /// `FileManager` rather than `String(contentsOfFile:)`, which leaks its read buffer in
-    /// swift-corelibs-foundation (LeakSanitizer reports it).
+    /// Plain `read(2)`: Foundation's readers leak their read buffer on the current toolchain,
+    /// `String(contentsOfFile:)` in swift-corelibs-foundation and `FileManager.contents(atPath:)`
+    /// in FoundationEssentials (`readBytesFromFile`); LeakSanitizer reports every call.
     private static func contents(_ path: String) -> String {
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return "" }
+        defer { _ = Glibc.close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes.append(contentsOf: buffer[..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Every descriptor this process has open, from /proc/self/fd.

@@ -26,6 +26,9 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "Pool size (maxConnections).")
     var poolSize: Int = 4
 
+    @Option(help: "Autocommit statements one connection may carry at once (DatabaseConfiguration.pipelineDepth; 1: no multiplexing).")
+    var pipelineDepth: Int = 1
+
     @Option(help: "Mean ms between backend kills (0: none).")
     var killEveryMs: Int = 500
 
@@ -48,6 +51,7 @@ struct SoakCommand: AsyncParsableCommand {
         guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be > 0 and <= 86400 seconds") }
         guard (1...10_000).contains(tasks) else { throw ValidationError("--tasks must be between 1 and 10000") }
         guard (1...1000).contains(poolSize) else { throw ValidationError("--pool-size must be between 1 and 1000") }
+        guard (1...10_000).contains(pipelineDepth) else { throw ValidationError("--pipeline-depth must be between 1 and 10000") }
         guard killEveryMs >= 0, discardEveryMs >= 0, ddlEveryMs >= 0 else { throw ValidationError("fault intervals must be >= 0") }
         guard progressEvery > 0 else { throw ValidationError("--progress-every must be > 0") }
         guard (1...1_000_000).contains(accounts) else { throw ValidationError("--accounts must be between 1 and 1000000") }
@@ -95,6 +99,7 @@ struct SoakCommand: AsyncParsableCommand {
         var configuration = DatabaseConfiguration(ConnectionConfiguration(server.connectionString, applicationName: applicationName), pool: pool)
         configuration.name = "soak"
         configuration.shutdownGracePeriod = .seconds(5)
+        configuration.pipelineDepth = pipelineDepth
         let db = Database(configuration)
         for sql in schema.targets { try db.addPrepareTarget(sql) }
 
@@ -106,7 +111,7 @@ struct SoakCommand: AsyncParsableCommand {
                                 poolApplicationName: applicationName, killEvery: interval(killEveryMs),
                                 discardEvery: interval(discardEveryMs), ddlEvery: interval(ddlEveryMs))
         let workers = SoakWorkers(db: db, schema: schema, counters: counters)
-        progress.note("soak: \(tasks) tasks on \(poolSize) connections for \(String(format: "%g", duration)) s; kill every ~\(killEveryMs) ms, DISCARD ALL every ~\(discardEveryMs) ms, DDL every ~\(ddlEveryMs) ms")
+        progress.note("soak: \(tasks) tasks on \(poolSize) connections\(pipelineDepth > 1 ? " (pipeline depth \(pipelineDepth))" : "") for \(String(format: "%g", duration)) s; kill every ~\(killEveryMs) ms, DISCARD ALL every ~\(discardEveryMs) ms, DDL every ~\(ddlEveryMs) ms")
 
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<tasks { group.addTask { await workers.run(until: deadline) } }
@@ -118,7 +123,7 @@ struct SoakCommand: AsyncParsableCommand {
         let checks = await SoakVerifier(db: db, schema: schema, counters: counters).run()
         let statistics = db.statistics
         await db.shutdown()
-        print(SoakSummary(elapsed: elapsed, tasks: tasks, poolSize: poolSize, counters: counters.snapshot,
+        print(SoakSummary(elapsed: elapsed, tasks: tasks, poolSize: poolSize, pipelineDepth: pipelineDepth, counters: counters.snapshot,
                           statistics: statistics, checks: checks).render())
         return checks.allSatisfy(\.ok)
     }

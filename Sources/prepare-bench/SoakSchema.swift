@@ -29,12 +29,17 @@ struct SoakSchema: Sendable {
 
     var insertLedger: String { "INSERT INTO \(ledger) (request_id, account, amount) VALUES ($1, $2, $3)" }
     var addToBalance: String { "UPDATE \(balances) SET balance = balance + $1 WHERE id = $2" }
+    /// A transfer in one autocommit statement (ledger row and balance together): a one-shot
+    /// `execute`, so with `--pipeline-depth` > 1 it is multiplexed with other callers' statements.
+    var transferInOneStatement: String {
+        "WITH l AS (INSERT INTO \(ledger) (request_id, account, amount) VALUES ($1, $2, $3)) UPDATE \(balances) SET balance = balance + $3 WHERE id = $2"
+    }
     var readBalance: String { "SELECT balance FROM \(balances) WHERE id = $1" }
     var countLedger: String { "SELECT count(*) FROM \(ledger) WHERE account = $1" }
     /// `SELECT *`: adding, dropping and retyping columns changes its result type (0A000 to heal).
     var readSide: String { "SELECT * FROM \(side) WHERE id = $1" }
 
-    var targets: [String] { [insertLedger, addToBalance, readBalance, countLedger, readSide] }
+    var targets: [String] { [insertLedger, addToBalance, transferInOneStatement, readBalance, countLedger, readSide] }
 
     /// The DDL loop's n-th statement: add a column, retype `a`, drop the column, retype `a` back.
     /// Each is idempotent, so a repeated one (after a failure) does not wedge the cycle.

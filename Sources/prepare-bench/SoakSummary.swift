@@ -4,6 +4,7 @@ struct SoakSummary {
     let elapsed: Duration
     let tasks: Int
     let poolSize: Int
+    let pipelineDepth: Int
     let counters: SoakCounters.Snapshot
     let statistics: [String: Int]
     let checks: [SoakVerifier.Check]
@@ -15,6 +16,7 @@ struct SoakSummary {
         var rows: [[String]] = [
             ["duration", ResultTable.format(seconds, 1) + " s"],
             ["tasks / connections", "\(tasks) / \(poolSize)"],
+            ["pipeline depth / shared joins", "\(pipelineDepth) / \(stat("sharedJoins"))"],
             ["statements (BEGIN and COMMIT included)", "\(s.statements) (\(ResultTable.format(Double(s.statements) / max(seconds, 0.001), 0))/s)"],
             ["transactions committed / failed", "\(s.transactionsCommitted) / \(s.transactionsFailed)"],
             ["reads checked", "\(s.reads)"],

@@ -11,7 +11,8 @@ struct SoakWorkers: Sendable {
     func run(until deadline: ContinuousClock.Instant) async {
         while ContinuousClock.now < deadline {
             switch Int.random(in: 0..<10) {
-            case 0..<5: await transfer()
+            case 0..<3: await transfer()
+            case 3, 4: await transferInOneStatement()
             case 5, 6: await read()
             case 7, 8: await readSide()
             default: await checkInvariant()
@@ -35,6 +36,24 @@ struct SoakWorkers: Sendable {
             counters.committed(id, statements: 4)
         } catch {
             counters.failed(id, atCommit: reachedCommit)
+            counters.error(error)
+        }
+    }
+
+    /// The same write as one autocommit statement. Its commit is the statement's end, so a lost
+    /// connection leaves it ambiguous (it may have committed), like a lost COMMIT; any other error
+    /// means it did not.
+    private func transferInOneStatement() async {
+        let id = counters.nextRequestID()
+        let account = Int.random(in: 1...schema.accounts)
+        let amount = Int.random(in: 1...100)
+        do {
+            let result = try await db.execute(schema.transferInOneStatement, parameters: [id, account, amount])
+            counters.committed(id, statements: 1)
+            // `UPDATE 1`, nothing else (another caller's result would say otherwise)
+            if result.affectedRows != 1 || !result.isEmpty { counters.update { $0.wrongResults += 1 } }
+        } catch {
+            counters.failed(id, atCommit: SoakCounters.isExpected(error))
             counters.error(error)
         }
     }
