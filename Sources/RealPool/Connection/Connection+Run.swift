@@ -29,9 +29,15 @@ extension Connection {
         var exchange = try start(request)
         var cancelSent = false
         var taskCancelled = false
+        ReplySpin.waiting.add(1, ordering: .relaxed)
+        defer { ReplySpin.waiting.subtract(1, ordering: .relaxed) }
         do {
             while let interest = try exchange.advance() {
                 let wakeBy = cancelSent ? (deadline ?? .now).advanced(by: Self.cancelGrace) : deadline
+                if case .read = interest, !cancelSent, pollForReply() {
+                    if try !consumeInput(&exchange) { break }
+                    continue
+                }
                 do {
                     let outcome = try await SocketPoller.shared.wait(socket: socket, for: interest, deadline: wakeBy, cancellable: !cancelSent)
                     if outcome == .timedOut {
@@ -51,6 +57,15 @@ extension Connection {
         }
         if taskCancelled { throw CancellationError() }
         return try finish(exchange, timedOut: cancelSent)
+    }
+
+    /// A bounded poll for the reply before suspending; see ``ReplySpin`` for when it happens.
+    private func pollForReply() -> Bool {
+        guard let budget = configuration.replySpin, budget > .zero,
+              ReplySpin.waiting.load(ordering: .relaxed) <= ReplySpin.maxWaiting, replySpinHistory.shouldPoll() else { return false }
+        let hit = ReplySpin.poll(socket: socket, budget: budget)
+        replySpinHistory.record(hit: hit)
+        return hit
     }
 
     /// Reads what arrived on the socket. Returns false when the exchange is complete although

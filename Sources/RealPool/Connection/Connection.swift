@@ -32,6 +32,8 @@ public final class Connection: @unchecked Sendable {
     public private(set) var isClosed = false
     /// Whether the last request left a fatal condition (lost connection, protocol misuse).
     public private(set) var isBroken = false
+    /// How this connection's recent reply polls went (see ``ReplySpin``).
+    var replySpinHistory = ReplySpinHistory()
 
     init(pg: OpaquePointer, configuration: ConnectionConfiguration, logger: Logger) {
         self.pg = pg
