@@ -6,9 +6,15 @@ extension Connection {
     func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) throws -> [Result<QueryResult, PostgresError>] {
         var exchange = try start(request)
         var cancelSent = false
+        ReplySpin.waiting.add(1, ordering: .relaxed)
+        defer { ReplySpin.waiting.subtract(1, ordering: .relaxed) }
         do {
             while let interest = try exchange.advance() {
                 let wakeBy = cancelSent ? deadline.map { $0.advanced(by: Self.cancelGrace) } : deadline
+                if case .read = interest, !cancelSent, pollForReply() {
+                    if try !consumeInput(&exchange) { break }
+                    continue
+                }
                 if try !BlockingSocketWait.wait(socket: socket, for: interest, deadline: wakeBy) {
                     if cancelSent { throw abandonAfterTimeout() }
                     cancelSent = true

@@ -15,12 +15,12 @@ public struct ConnectionConfiguration: Sendable, CustomStringConvertible, Custom
     /// `application_name` reported in `pg_stat_activity`. Default `"RealPool"`; a value in the
     /// connection string wins.
     public var applicationName: String = "RealPool"
-    /// How long an async statement polls for its reply before it suspends (default 75 µs; nil
+    /// How long a statement polls for its reply before it suspends or sleeps (default 75 µs; nil
     /// turns it off). A reply on a local network or socket often comes within tens of
-    /// microseconds, and catching it there saves two thread hand-overs (the socket poller's thread,
-    /// then a cooperative thread waking the task), which at low concurrency roughly doubles
-    /// throughput. It is bounded and adaptive: it happens only while no other async statement of
-    /// the process is waiting for a reply (so it never takes a core other work needs), and a
+    /// microseconds, and catching it there saves the thread hand-overs of waking up (for an async
+    /// caller the socket poller's thread, then a cooperative thread), which at low concurrency
+    /// roughly doubles throughput. It is bounded and adaptive: it happens only while no other
+    /// statement of the process is waiting for a reply (so it never takes a core other work needs), and a
     /// connection whose replies keep coming later than the window stops trying for a while (so a
     /// remote server costs nothing). See ``ReplySpin``.
     public var replySpin: Duration? = .microseconds(75)

@@ -3,19 +3,20 @@ import Glibc
 #endif
 import Synchronization
 
-/// A short, bounded poll for a reply before an async statement suspends.
+/// A short, bounded poll for a reply before a statement waits for it.
 ///
 /// Suspending costs two thread hand-overs per statement: the socket poller's thread wakes, then
-/// resumes the task on a cooperative thread. When the server answers within tens of microseconds
-/// (a local socket, a quiet server) that is most of a statement's latency, so an async statement
-/// first polls its socket for up to `ConnectionConfiguration.replySpin`. Two rules keep the poll
-/// from costing what it saves:
-/// - only while no other async statement of the process is waiting for a reply: with several in
+/// resumes the task on a cooperative thread (a blocking caller sleeps in `poll(2)` and is woken by
+/// the kernel, which costs one). When the server answers within tens of microseconds (a local
+/// socket, a quiet server) that is most of a statement's latency, so a statement first polls its
+/// socket for up to `ConnectionConfiguration.replySpin`. Two rules keep the poll from costing what
+/// it saves:
+/// - only while no other statement of the process is waiting for a reply: with several in
 ///   flight the cores are busy (the server's and other tasks'), and suspending frees one;
 /// - a connection whose replies missed the window several times in a row stops polling for a
 ///   while, so a remote server, or a slow query, pays for a few polls and then nothing.
 enum ReplySpin {
-    /// Async exchanges waiting for a reply, process-wide.
+    /// Exchanges (async and blocking) waiting for a reply, process-wide.
     static let waiting = Atomic<Int>(0)
     /// Poll only while at most this many are waiting (this statement included). One: on two
     /// cores, polling beside other waiting statements raised their tail latency (measured p99
