@@ -8,9 +8,10 @@ import Glibc
 /// error in one skips only that request's later steps, never a neighbour's.
 ///
 /// Callers `submit` from any task; the steps go out at once, behind whatever is already in
-/// flight. One reader task per busy connection reads results in order and hands each request's
-/// outcomes to its caller. Every libpq call on the connection happens under one lock, so sends
-/// and reads never interleave inside libpq.
+/// flight. While requests are in flight, one reader per connection (a watch on the socket poller,
+/// then a short task each time the socket is ready) reads results in order and hands each
+/// request's outcomes to its caller. Every libpq call on the connection happens under one lock,
+/// so sends and reads never interleave inside libpq.
 ///
 /// The connection must not be used any other way while requests are in flight (the pool grants
 /// exclusive leases only on connections without shared lessees, and a shared lessee keeps its
