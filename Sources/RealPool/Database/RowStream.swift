@@ -71,19 +71,13 @@ final class StreamCursor: @unchecked Sendable {
         if finished { return nil }
         do {
             if lease == nil {
-                guard query.kind == .preparable || query.kind == .unlexable else {
-                    throw UsageError(message: "stream() needs a query that returns rows (SELECT, VALUES, TABLE or WITH ... SELECT); `\(UsageError.abbreviate(query.sql))` is not one")
-                }
+                try Self.checkStreamable(query)
                 let l = try await database.pool.lease(callSite: callSite)
                 lease = l
                 l.resource.noteStatement(query.sql)
-                let results = try await l.resource.connection.pipeline([
-                    .query("BEGIN", []),
-                    .query("DECLARE realpool_stream NO SCROLL CURSOR FOR " + query.executableSQL, parameters),
-                ])
-                for r in results { _ = try r.get() }
+                for r in try await l.resource.connection.pipeline(Self.openSteps(query, parameters)) { _ = try r.get() }
             }
-            let batch = try await lease!.resource.connection.query("FETCH FORWARD \(batchSize) FROM realpool_stream")
+            let batch = try await lease!.resource.connection.query(Self.fetchSQL(batchSize))
             if batch.count < batchSize {
                 try await finish()
                 return batch.isEmpty ? nil : batch
@@ -94,6 +88,21 @@ final class StreamCursor: @unchecked Sendable {
             throw error
         }
     }
+
+    // Shared with the blocking stream (`BlockingDatabase.forEachRow`).
+
+    static func checkStreamable(_ query: NormalizedQuery) throws {
+        guard query.kind == .preparable || query.kind == .unlexable else {
+            throw UsageError(message: "stream() needs a query that returns rows (SELECT, VALUES, TABLE or WITH ... SELECT); `\(UsageError.abbreviate(query.sql))` is not one")
+        }
+    }
+
+    /// A cursor lives in a transaction: open one and declare the cursor, in one round trip.
+    static func openSteps(_ query: NormalizedQuery, _ parameters: [PostgresBind]) -> [PipelineStep] {
+        [.query("BEGIN", []), .query("DECLARE realpool_stream NO SCROLL CURSOR FOR " + query.executableSQL, parameters)]
+    }
+
+    static func fetchSQL(_ batchSize: Int) -> String { "FETCH FORWARD \(batchSize) FROM realpool_stream" }
 
     private func finish() async throws {
         finished = true
