@@ -42,6 +42,15 @@ struct MultiplexingTests {
         }
     }
 
+    /// Closes a gate and starts the statement that blocks on it; returns once that statement is in
+    /// flight, so that everything sent next queues behind it.
+    static func blockedBehindTheGate(_ db: Database) async throws -> (Gate, Task<Int, any Error>) {
+        let gate = try await Gate.closed(db)
+        let blocked = gate.blocker(db)
+        try await waitForInFlight(db, 1)
+        return (gate, blocked)
+    }
+
     static func inFlight(_ db: Database) -> Int {
         db.pool.snapshot().compactMap(\.resource).reduce(0) { $0 + $1.multiplexer.requestsInFlight }
     }
@@ -53,9 +62,7 @@ struct MultiplexingTests {
 
     @Test func manyCallersShareOneConnectionAndEachGetsItsOwnResult() async throws {
         let db = try Self.database()
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         let callers = (1...40).map { i in
             Task { try await db.execute("SELECT \(i)::int AS n, pg_backend_pid() AS pid") }
         }
@@ -80,9 +87,7 @@ struct MultiplexingTests {
 
     @Test func aFailingStatementNeverFailsItsNeighbours() async throws {
         let db = try Self.database()
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         let callers = (1...30).map { i in
             Task { () -> Result<Int, PostgresError> in
                 do {
@@ -113,9 +118,7 @@ struct MultiplexingTests {
         let db = try Self.database()
         let t = TestServer.uniqueName("mux_writes")
         try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(t) (id int PRIMARY KEY)"))
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         // ids 1...20, with 5 duplicates of earlier ids that must fail alone
         let ids = Array(1...20) + [2, 4, 6, 8, 10]
         let callers = ids.map { id in
@@ -138,9 +141,7 @@ struct MultiplexingTests {
 
     @Test func aCancelledCallersResultIsReadAndDroppedNeverHandedToAnother() async throws {
         let db = try Self.database()
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         let callers = (1...20).map { i in Task { try await db.execute("SELECT \(i)::int")[0].decode(Int.self, column: 0) } }
         try await Self.waitForInFlight(db, 21)
         for (index, caller) in callers.enumerated() where index % 2 == 0 { caller.cancel() }
@@ -167,9 +168,7 @@ struct MultiplexingTests {
     @Test func aPreparePipelinedByOneCallerIsUsedByTheNext() async throws {
         let db = try Self.database()
         let target = try db.addPrepareTarget("SELECT $1::int + 1 AS next")
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         // every caller runs the shape for the first time on this connection, all before any
         // result is read: one Parse, the others bind to it
         let callers = (1...25).map { i in Task { try await db.execute("SELECT \(i)::int + 1 AS next")[0].decode(Int.self, column: 0) } }
@@ -192,9 +191,7 @@ struct MultiplexingTests {
         let t = TestServer.uniqueName("mux_late")
         // the target reads a table that does not exist yet: its Parse fails
         try db.addPrepareTarget("SELECT count(*)::int FROM \(t) WHERE id > $1")
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         let callers = (1...10).map { i in
             Task { () -> String? in
                 do { _ = try await db.execute("SELECT count(*)::int FROM \(unsafeRaw: t) WHERE id > \(i)"); return nil } catch { return (error as? PostgresError)?.sqlState ?? "\(error)" }
@@ -215,9 +212,7 @@ struct MultiplexingTests {
 
     @Test func aLostConnectionFailsEveryStatementInFlightAndIsReplaced() async throws {
         let db = try Self.database()
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         let callers = (1...15).map { i in Task { try await db.execute("SELECT \(i)::int") } }
         try await Self.waitForInFlight(db, 16)
         let pid = try await gate.holder.query(
@@ -241,9 +236,7 @@ struct MultiplexingTests {
     /// the next connection reuses.
     @Test func aReaderWaitingWhenTheConnectionIsClosedEnds() async throws {
         let db = try Self.database()
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         let callers = (1...5).map { i in Task { try await db.execute("SELECT \(i)::int") } }
         try await Self.waitForInFlight(db, 6)
         let pooled = try #require(db.pool.snapshot().compactMap(\.resource).first)
@@ -264,9 +257,7 @@ struct MultiplexingTests {
 
     @Test func aTransactionWaitsForTheSharedStatementsAndHasTheConnectionAlone() async throws {
         let db = try Self.database()
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         let order = Locked<[String]>([])
         let transaction = Task {
             try await db.transaction { tx in
@@ -310,9 +301,7 @@ struct MultiplexingTests {
 
     @Test func statementsThatNeedTheConnectionAloneAreNeverMultiplexed() async throws {
         let db = try Self.database()
-        let gate = try await Gate.closed(db)
-        let blocked = gate.blocker(db)
-        try await Self.waitForInFlight(db, 1)
+        let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         // utility and multi-statement SQL wait for a connection of their own
         let utility = Task { try await db.execute("EXPLAIN SELECT 1") }
         let multi = Task { try await db.execute(SQLQuery(unsafeSQL: "SELECT 1; SELECT 2")) }
