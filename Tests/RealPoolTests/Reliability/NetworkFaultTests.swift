@@ -49,7 +49,8 @@ struct NetworkFaultTests {
         #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
 
         // a drop while a statement runs: the caller learns the connection was lost
-        let running = Task { try await db.execute("SELECT pg_sleep(2)") }
+        // long enough that the drop always comes first, however slow the machine; the drop ends it
+        let running = Task { try await db.execute("SELECT pg_sleep(30)") }
         try await TestServer.waitUntil("the statement is running") { db.statistics["leased"] == 1 }
         try await Task.sleep(for: .milliseconds(100))
         proxy.drop()
