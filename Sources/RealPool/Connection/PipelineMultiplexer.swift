@@ -48,13 +48,13 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     private struct State {
         var requests: [Request] = []
-        var readerRunning = false
         /// The reader's own descriptor for the connection's socket (a `dup`), open exactly while
         /// the reader runs, and the one it watches. libpq closes its own descriptor from whichever
         /// call finds the connection dead (a caller's send, say), possibly while a watch is armed
         /// on it; the watch would then never fire, and would linger under a number the next
         /// connection reuses. The dup is closed only by the reader's end, after it left epoll.
         var readerSocket: Int32 = -1
+        var readerRunning: Bool { readerSocket >= 0 }
         var needsFlush = false
         var inPipelineMode = false
         var lost: PostgresError?
@@ -123,7 +123,8 @@ final class PipelineMultiplexer: @unchecked Sendable {
     /// Sends the groups of steps `build` returns (called under the lock, so whatever it decides
     /// from per-connection state is in step with the order of sends), each followed by its own
     /// Sync, and waits for their outcomes, one per step. `build` returning nil sends nothing and
-    /// returns nil.
+    /// returns nil. The steps must already be valid (no NUL, at most 65535 parameters): nothing
+    /// here checks them again.
     ///
     /// - Throws: `Abandoned` when the caller stopped waiting (task cancelled, `deadline` passed);
     ///   `onAbandoned` then runs once the request's results have been read. `connectionLost` when
@@ -146,8 +147,6 @@ final class PipelineMultiplexer: @unchecked Sendable {
                     guard let groups = build()?.filter({ !$0.isEmpty }), !groups.isEmpty else { return (false, .success(nil)) }
                     do {
                         try send(groups, &s)
-                    } catch let e as PostgresError where e.kind == .invalidInput {
-                        return (false, .failure(e))  // refused before anything was sent
                     } catch {
                         // A failed send leaves the connection's protocol state unknown.
                         lose(error as? PostgresError ?? PostgresError(.connectionLost, "\(error)"), &s, &failed)
@@ -171,8 +170,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     // MARK: sending
 
+    /// The steps are not validated again here: the statement layer checks the caller's SQL and
+    /// parameters before it decides anything (a refusal must leave no trace in the cache), and
+    /// everything else in the steps comes from registered targets or is RealPool's own.
     private func send(_ groups: [[PipelineStep]], _ s: inout State) throws {
-        for group in groups { for step in group { try Exchange.validate(step) } }
         let pg = connection.pg
         if !s.inPipelineMode {
             guard PQenterPipelineMode(pg) == 1 else { throw sendFailure() }
@@ -210,7 +211,6 @@ final class PipelineMultiplexer: @unchecked Sendable {
             return false
         }
         s.readerSocket = socket
-        s.readerRunning = true
         return true
     }
 
@@ -345,7 +345,6 @@ final class PipelineMultiplexer: @unchecked Sendable {
             PQexitPipelineMode(connection.pg)
             s.inPipelineMode = false
         }
-        s.readerRunning = false
         releaseReaderSocket(&s)
         return nil
     }
@@ -388,7 +387,6 @@ final class PipelineMultiplexer: @unchecked Sendable {
         // A watch armed now never fires (nothing more is read): end the reader here. A handler
         // that has already fired finds the connection lost and ends too.
         releaseReaderSocket(&s)
-        s.readerRunning = false
         connection.close()
         for request in s.requests { out.finish(request, .failure(e)) }
         s.requests = []
