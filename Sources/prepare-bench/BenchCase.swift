@@ -8,7 +8,9 @@ struct BenchCase: Sendable, Hashable {
     var hold: Bool
     /// Autocommit statements one connection may carry at once (`pipelineDepth`; 1 = no multiplexing).
     var pipelineDepth = 1
+    /// Where the worker tasks run: the global executor, or RealPool's I/O executor.
+    var executor = BenchExecutorKind.global
 
     var poolLabel: String { hold ? "hold" : "asap" }
-    var label: String { "\(workload) \(mode.rawValue) \(poolLabel) W=\(workers) P=\(poolSize)" + (pipelineDepth > 1 ? " D=\(pipelineDepth)" : "") }
+    var label: String { "\(workload) \(mode.rawValue) \(poolLabel) W=\(workers) P=\(poolSize)" + (pipelineDepth > 1 ? " D=\(pipelineDepth)" : "") + (executor == .io ? " io" : "") }
 }

@@ -9,6 +9,8 @@ struct CaseResult: Codable, Sendable {
     var poolSize: Int
     /// `--pipeline-depth`: statements one connection carries at once (1 = no multiplexing).
     var pipelineDepth: Int
+    /// `--executor`: `global` or `io` (worker tasks prefer `Database.ioExecutor`).
+    var executor: String
     var thinkMs: Int?
     /// `ops` or, for bursty workloads, `requests`.
     var unit: String
@@ -32,6 +34,8 @@ struct CaseResult: Codable, Sendable {
     var speedupVsUnpipelined: Double?
     /// Multiplexed rows: p99 of the same case at pipeline depth 1, to read beside this row's.
     var unpipelinedP99Ms: Double?
+    /// `io` rows: ops/s divided by the same case's on the global executor.
+    var speedupVsGlobalExecutor: Double?
     /// Bursty only: W / T, the most requests/s W workers thinking T ms each can make.
     var boundPerS: Double?
     var pctOfBound: Double?
@@ -42,13 +46,14 @@ struct CaseResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case workload, mode, pool, workers, unit, operations, errors
-        case poolSize = "pool_size", pipelineDepth = "pipeline_depth", thinkMs = "think_ms", durationS = "duration_s", opsPerS = "ops_per_s"
+        case poolSize = "pool_size", pipelineDepth = "pipeline_depth", executor, thinkMs = "think_ms", durationS = "duration_s", opsPerS = "ops_per_s"
         case p50Ms = "p50_ms", p95Ms = "p95_ms", p99Ms = "p99_ms", maxMs = "max_ms", meanMs = "mean_ms"
         case firstError = "first_error", connectionsOpened = "connections_opened", maxInUse = "max_in_use"
         case cacheHits = "cache_hits", cacheMisses = "cache_misses", speedupVsPlain = "speedup_vs_plain"
         case boundPerS = "bound_per_s", pctOfBound = "pct_of_bound", asapOverHold = "asap_over_hold"
         case preparedVia = "prepared_via"
         case speedupVsUnpipelined = "speedup_vs_unpipelined", unpipelinedP99Ms = "unpipelined_p99_ms"
+        case speedupVsGlobalExecutor = "speedup_vs_global_executor"
     }
 
     /// Encodes nil as JSON null (the synthesized encoder would omit the key), so every row has
@@ -61,6 +66,7 @@ struct CaseResult: Codable, Sendable {
         try c.encode(workers, forKey: .workers)
         try c.encode(poolSize, forKey: .poolSize)
         try c.encode(pipelineDepth, forKey: .pipelineDepth)
+        try c.encode(executor, forKey: .executor)
         try c.encode(thinkMs, forKey: .thinkMs)
         try c.encode(unit, forKey: .unit)
         try c.encode(durationS, forKey: .durationS)
@@ -80,6 +86,7 @@ struct CaseResult: Codable, Sendable {
         try c.encode(speedupVsPlain, forKey: .speedupVsPlain)
         try c.encode(speedupVsUnpipelined, forKey: .speedupVsUnpipelined)
         try c.encode(unpipelinedP99Ms, forKey: .unpipelinedP99Ms)
+        try c.encode(speedupVsGlobalExecutor, forKey: .speedupVsGlobalExecutor)
         try c.encode(boundPerS, forKey: .boundPerS)
         try c.encode(pctOfBound, forKey: .pctOfBound)
         try c.encode(asapOverHold, forKey: .asapOverHold)

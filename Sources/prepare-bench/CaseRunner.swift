@@ -29,7 +29,7 @@ struct CaseRunner: Sendable {
                 return WorkerOutcome()
             }
             for worker in 0..<benchCase.workers {
-                group.addTask {
+                group.addTask(executorPreference: benchCase.executor.preference) {
                     var rng = SeededGenerator(seed: seed, stream: UInt64(worker))
                     var outcome = WorkerOutcome()
                     while !Task.isCancelled {
@@ -78,6 +78,7 @@ struct CaseRunner: Sendable {
             workers: benchCase.workers,
             poolSize: benchCase.poolSize,
             pipelineDepth: benchCase.pipelineDepth,
+            executor: benchCase.executor.rawValue,
             thinkMs: workload.isBursty ? thinkMs : nil,
             unit: workload.isBursty ? "requests" : "ops",
             durationS: duration,

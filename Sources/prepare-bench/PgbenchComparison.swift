@@ -4,6 +4,8 @@ import Foundation
 /// `--compare-pgbench`: the same workload's SQL as a pgbench custom script (`-f`, one file per
 /// request with its weight, `\set` for the parameter generators, `$n` → `:variable`), run with
 /// `-M simple` and `-M prepared` at the same client count against the same server and schema.
+/// A think step becomes `\sleep`: pgbench then holds one connection per client through the
+/// pause, so for bursty workloads it is the best a C client does with a connection per worker.
 struct PgbenchComparison {
     struct Row: Codable, Sendable {
         var workload: String
@@ -17,17 +19,20 @@ struct PgbenchComparison {
         var realpoolOpsPerS: Double?
         /// RealPool ops/s divided by pgbench's tps.
         var ratio: Double?
+        /// Bursty workloads: pgbench's tps as a percentage of the bound W/T.
+        var pgbenchPctOfBound: Double?
 
         enum CodingKeys: String, CodingKey {
             case workload, workers, ratio
-            case pgbenchClients = "pgbench_clients"
+            case pgbenchClients = "pgbench_clients", pgbenchPctOfBound = "pgbench_pct_of_bound"
             case pgbenchMode = "pgbench_mode", pgbenchTps = "pgbench_tps", realpoolMode = "realpool_mode", realpoolOpsPerS = "realpool_ops_per_s"
         }
 
         var summary: String {
             let ours = realpoolOpsPerS.map { String(format: "%.0f", $0) } ?? "-"
             let r = ratio.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
-            return "\(workload) W=\(workers): pgbench -M \(pgbenchMode) -c \(pgbenchClients) \(String(format: "%.0f", pgbenchTps)) tps; RealPool \(realpoolMode) \(ours) ops/s = \(r) of it"
+            let bound = pgbenchPctOfBound.map { String(format: " (%.0f%% of W/T)", $0) } ?? ""
+            return "\(workload) W=\(workers): pgbench -M \(pgbenchMode) -c \(pgbenchClients) \(String(format: "%.0f", pgbenchTps)) tps\(bound); RealPool \(realpoolMode) \(ours) ops/s = \(r) of it"
         }
     }
 
@@ -47,20 +52,23 @@ struct PgbenchComparison {
     }
 
     /// The pgbench scripts (text, weight) for a workload, or a reason why pgbench cannot run it.
-    static func scripts(for workload: Workload) -> Result<[(String, Int)], BenchError> {
-        if workload.isBursty {
-            return .failure(BenchError("think pauses: pgbench clients hold their connection, so it has no release-ASAP counterpart"))
-        }
+    static func scripts(for workload: Workload, thinkMs: Int) -> Result<[(String, Int)], BenchError> {
         var scripts: [(String, Int)] = []
         for request in workload.requests {
             var text = request.transaction ? "BEGIN;\n" : ""
-            for (s, statement) in request.statements.enumerated() {
+            var number = 0
+            for step in request.steps {
+                guard case .statement(let statement) = step else {
+                    if case .think(let ms) = step { text += "\\sleep \(ms ?? thinkMs) ms\n" }
+                    continue
+                }
+                number += 1
                 var sql = statement.sql
                 for (p, generator) in statement.parameters.enumerated().reversed() {
                     guard let expression = generator.pgbenchExpression else {
                         return .failure(BenchError("parameter generator \(generator) has no pgbench equivalent"))
                     }
-                    let variable = "s\(s + 1)p\(p + 1)"
+                    let variable = "s\(number)p\(p + 1)"
                     text += "\\set \(variable) \(expression)\n"
                     sql = sql.replacingOccurrences(of: "$\(p + 1)", with: ":\(variable)")
                 }

@@ -27,9 +27,10 @@ struct ReportWriter {
     }
 
     static let csvColumns = [
-        "workload", "mode", "pool", "workers", "pool_size", "pipeline_depth", "think_ms", "unit", "duration_s", "operations", "ops_per_s",
+        "workload", "mode", "pool", "workers", "pool_size", "pipeline_depth", "executor", "think_ms", "unit", "duration_s", "operations", "ops_per_s",
         "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms", "errors", "first_error", "connections_opened", "max_in_use",
         "cache_hits", "cache_misses", "speedup_vs_plain", "bound_per_s", "pct_of_bound", "asap_over_hold", "prepared_via", "speedup_vs_unpipelined", "unpipelined_p99_ms",
+        "speedup_vs_global_executor",
     ]
 
     static func csv(_ results: [CaseResult]) -> String {
@@ -45,10 +46,11 @@ struct ReportWriter {
         var out = csvColumns.joined(separator: ",") + "\n"
         for r in results {
             let fields: [String] = [
-                q(r.workload), r.mode, r.pool, i(r.workers), i(r.poolSize), i(r.pipelineDepth), i(r.thinkMs), r.unit, d(r.durationS), i(r.operations),
+                q(r.workload), r.mode, r.pool, i(r.workers), i(r.poolSize), i(r.pipelineDepth), r.executor, i(r.thinkMs), r.unit, d(r.durationS), i(r.operations),
                 d(r.opsPerS), d(r.p50Ms), d(r.p95Ms), d(r.p99Ms), d(r.maxMs), d(r.meanMs), i(r.errors), q(r.firstError),
                 i(r.connectionsOpened), i(r.maxInUse), i(r.cacheHits), i(r.cacheMisses), d(r.speedupVsPlain), d(r.boundPerS),
                 d(r.pctOfBound), d(r.asapOverHold), q(r.preparedVia), d(r.speedupVsUnpipelined), d(r.unpipelinedP99Ms),
+                d(r.speedupVsGlobalExecutor),
             ]
             out += fields.joined(separator: ",") + "\n"
         }

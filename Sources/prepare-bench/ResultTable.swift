@@ -6,7 +6,7 @@ struct ResultTable {
     var comparisons: [PgbenchComparison.Row]
 
     func render() -> String {
-        let header = ["workload", "mode", "pool", "W", "P", "D", "ops/s", "p50 ms", "p95 ms", "p99 ms", "vs plain", "conns", "max used", "hits", "misses", "errors", "note"]
+        let header = ["workload", "mode", "pool", "W", "P", "D", "exec", "ops/s", "p50 ms", "p95 ms", "p99 ms", "vs plain", "conns", "max used", "hits", "misses", "errors", "note"]
         var rows = [header]
         for r in results {
             var note = ""
@@ -16,9 +16,10 @@ struct ResultTable {
             if let x = r.speedupVsUnpipelined {
                 note += (note.isEmpty ? "" : "; ") + "\(Self.format(x, 2))x D=1, whose p99 is \(Self.ms(r.unpipelinedP99Ms)) ms"
             }
+            if let x = r.speedupVsGlobalExecutor { note += (note.isEmpty ? "" : "; ") + "\(Self.format(x, 2))x global" }
             if let x = r.asapOverHold { note += (note.isEmpty ? "" : "; ") + "asap is \(Self.format(x, 1))x this" }
             rows.append([
-                r.workload, r.mode, r.pool, "\(r.workers)", "\(r.poolSize)", "\(r.pipelineDepth)", Self.format(r.opsPerS, r.opsPerS < 100 ? 1 : 0),
+                r.workload, r.mode, r.pool, "\(r.workers)", "\(r.poolSize)", "\(r.pipelineDepth)", r.executor, Self.format(r.opsPerS, r.opsPerS < 100 ? 1 : 0),
                 Self.ms(r.p50Ms), Self.ms(r.p95Ms), Self.ms(r.p99Ms),
                 r.speedupVsPlain.map { Self.format($0, 2) + "x" } ?? "-",
                 "\(r.connectionsOpened)", "\(r.maxInUse)",
@@ -26,7 +27,7 @@ struct ResultTable {
                 "\(r.errors)", note,
             ])
         }
-        let rightAligned: Set<Int> = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+        let rightAligned: Set<Int> = [3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
         let widths = header.indices.map { col in rows.map { $0[col].count }.max() ?? 0 }
         var out = ""
         for (i, row) in rows.enumerated() {

@@ -35,6 +35,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("pipeline-depth"), help: "Pipeline depths to sweep, e.g. 1,64: autocommit statements one connection carries at once (DatabaseConfiguration.pipelineDepth; default 1 = no multiplexing).")
     var pipelineDepths: IntList?
 
+    @Option(help: "Executors of the worker tasks to sweep: global (the cooperative pool), io (Database.ioExecutor), or global,io (default: global).")
+    var executor: String?
+
+    @Option(name: .customLong("reply-spin-us"), help: "ConnectionConfiguration.replySpin in microseconds, 0 = off (default: the library's, 200).")
+    var replySpinUs: Int?
+
     @Option(help: "Measured seconds per case.")
     var duration: Double = 3
 
@@ -88,6 +94,8 @@ struct RunCommand: AsyncParsableCommand {
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
         if output != nil, !json, !csv { throw ValidationError("--output needs --json or --csv") }
         for m in modes { do { _ = try BenchMode.parseList(m) } catch { throw ValidationError(String(describing: error)) } }
+        if let replySpinUs { guard replySpinUs >= 0, replySpinUs <= 100_000 else { throw ValidationError("--reply-spin-us must be between 0 and 100000") } }
+        if let executor { do { _ = try BenchExecutorKind.parseList(executor) } catch { throw ValidationError(String(describing: error)) } }
         if let dsn, dsn.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--dsn is empty") }
     }
 
@@ -168,7 +176,7 @@ struct RunCommand: AsyncParsableCommand {
             await loader.drop()
             cleanup.remove("schema")
         }
-        progress.note("stopping the server")
+        if server.isEmbedded { progress.note("stopping the server") }
         cleanup.runAll()
 
         try writeOutputs(results, comparisons: comparisons, server: server, serverVersion: serverVersion)
@@ -176,7 +184,9 @@ struct RunCommand: AsyncParsableCommand {
 
     private func makeExecutor(_ benchCase: BenchCase, workload: Workload, connectionString: String) async throws -> any BenchExecutor {
         let pool = PoolConfiguration(minConnections: 1, maxConnections: benchCase.poolSize, acquireTimeout: .seconds(60), maxWaiters: 100_000)
-        var configuration = DatabaseConfiguration(ConnectionConfiguration(connectionString, applicationName: "prepare-bench"), pool: pool)
+        var connection = ConnectionConfiguration(connectionString, applicationName: "prepare-bench")
+        if let replySpinUs { connection.replySpin = replySpinUs == 0 ? nil : .microseconds(replySpinUs) }
+        var configuration = DatabaseConfiguration(connection, pool: pool)
         configuration.searchPath = FixtureLoader.schemaName
         configuration.name = "bench"
         configuration.shutdownGracePeriod = .seconds(5)
@@ -191,13 +201,20 @@ struct RunCommand: AsyncParsableCommand {
             let counts = workers?.values ?? (workload.isBursty ? [16, 256] : [1, 4])
             for w in counts {
                 let p = poolSize ?? (workload.isBursty ? max(1, w / 64) : min(w, 4))
-                for depth in pipelineDepths?.values ?? [1] {
-                    for mode in modes { cases.append(BenchCase(workload: workload.name, mode: mode, workers: w, poolSize: p, hold: false, pipelineDepth: depth)) }
+                let executors = (try? executor.map(BenchExecutorKind.parseList)) ?? [.global]
+                for kind in executors {
+                    for depth in pipelineDepths?.values ?? [1] {
+                        for mode in modes { cases.append(BenchCase(workload: workload.name, mode: mode, workers: w, poolSize: p, hold: false, pipelineDepth: depth, executor: kind)) }
+                    }
                 }
                 if hold {
                     for mode in modes { cases.append(BenchCase(workload: workload.name, mode: mode, workers: w, poolSize: p, hold: true)) }
                 } else if defaultSuite && workload.isBursty {
                     cases.append(BenchCase(workload: workload.name, mode: .plain, workers: w, poolSize: p, hold: true))
+                }
+                // what the opt-in features do where callers far outnumber connections
+                if defaultSuite && workload.isBursty && w > 4 * p {
+                    cases.append(BenchCase(workload: workload.name, mode: .prepared, workers: w, poolSize: p, hold: false, pipelineDepth: 16, executor: .io))
                 }
             }
         }
@@ -208,14 +225,17 @@ struct RunCommand: AsyncParsableCommand {
     static func addRatios(_ results: [CaseResult]) -> [CaseResult] {
         results.map { r in
             var r = r
-            if r.mode != "plain", let plain = results.first(where: { $0.mode == "plain" && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool && $0.pipelineDepth == r.pipelineDepth }), plain.opsPerS > 0 {
+            if r.mode != "plain", let plain = results.first(where: { $0.mode == "plain" && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool && $0.pipelineDepth == r.pipelineDepth && $0.executor == r.executor }), plain.opsPerS > 0 {
                 r.speedupVsPlain = r.opsPerS / plain.opsPerS
             }
-            if r.pipelineDepth > 1, let single = results.first(where: { $0.pipelineDepth == 1 && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool }), single.opsPerS > 0 {
+            if r.pipelineDepth > 1, let single = results.first(where: { $0.pipelineDepth == 1 && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool && $0.executor == r.executor }), single.opsPerS > 0 {
                 r.speedupVsUnpipelined = r.opsPerS / single.opsPerS
                 r.unpipelinedP99Ms = single.p99Ms
             }
-            if r.pool == "hold", let asap = results.first(where: { $0.pool == "asap" && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pipelineDepth == r.pipelineDepth }), r.opsPerS > 0 {
+            if r.executor != BenchExecutorKind.global.rawValue, let global = results.first(where: { $0.executor == BenchExecutorKind.global.rawValue && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool && $0.pipelineDepth == r.pipelineDepth }), global.opsPerS > 0 {
+                r.speedupVsGlobalExecutor = r.opsPerS / global.opsPerS
+            }
+            if r.pool == "hold", let asap = results.first(where: { $0.pool == "asap" && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pipelineDepth == r.pipelineDepth && $0.executor == r.executor }), r.opsPerS > 0 {
                 r.asapOverHold = asap.opsPerS / r.opsPerS
             }
             return r
@@ -230,7 +250,7 @@ struct RunCommand: AsyncParsableCommand {
         var rows: [PgbenchComparison.Row] = []
         for workload in workloads {
             let scripts: [(String, Int)]
-            switch PgbenchComparison.scripts(for: workload) {
+            switch PgbenchComparison.scripts(for: workload, thinkMs: thinkMs) {
             case .success(let s): scripts = s
             case .failure(let reason):
                 progress.note("pgbench: skipping \(workload.name): \(reason)")
@@ -238,20 +258,38 @@ struct RunCommand: AsyncParsableCommand {
             }
             let counts = Array(Set(results.filter { $0.workload == workload.name && $0.pool == "asap" }.map(\.workers))).sorted()
             for w in counts {
-                for (pgMode, ours) in [("simple", "plain"), ("prepared", "prepared")] {
+                // only the modes this run measured: a pgbench run without a RealPool row beside it is time lost
+                for (pgMode, ours) in [("simple", "plain"), ("prepared", "prepared")] where results.contains(where: { $0.mode == ours }) {
                     progress.note("pgbench -M \(pgMode) -c \(w): \(workload.name)")
-                    let tps = try pgbench.run(scripts, mode: pgMode, clients: w, seconds: Int(duration.rounded(.up)))
-                    let mine = results.first { $0.workload == workload.name && $0.workers == w && $0.pool == "asap" && $0.mode == ours && $0.pipelineDepth == 1 }
-                    rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: ours, realpoolOpsPerS: mine?.opsPerS, ratio: mine.map { $0.opsPerS / tps }))
+                    let tps: Double
+                    do {
+                        tps = try pgbench.run(scripts, mode: pgMode, clients: w, seconds: Int(duration.rounded(.up)))
+                    } catch where workload.isBursty {
+                        // a connection per worker may be more than the server allows
+                        progress.note("pgbench: skipping \(workload.name) W=\(w): \(error)")
+                        continue
+                    }
+                    let bound: Double? = workload.isBursty && thinkMs > 0 ? Double(w) * 1000 / Double(thinkMs) : nil
+                    // every RealPool row of these W, multiplexed ones too: the same number of clients
+                    let mine = results.filter { $0.workload == workload.name && $0.workers == w && $0.pool == "asap" && $0.mode == ours }
+                    if mine.isEmpty {
+                        rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: ours, realpoolOpsPerS: nil, ratio: nil, pgbenchPctOfBound: bound.map { tps / $0 * 100 }))
+                    }
+                    for r in mine {
+                        var label = ours
+                        if r.pipelineDepth > 1 { label += " D=\(r.pipelineDepth)" }
+                        if r.executor != BenchExecutorKind.global.rawValue { label += " \(r.executor)" }
+                        rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: label, realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps, pgbenchPctOfBound: bound.map { tps / $0 * 100 }))
+                    }
                 }
             }
             // Multiplexed cases against pgbench with one client per RealPool connection: what the
             // same connections do when each waits for its own round trips.
-            for r in results where r.workload == workload.name && r.pool == "asap" && r.pipelineDepth > 1 {
+            for r in results where !workload.isBursty && r.workload == workload.name && r.pool == "asap" && r.pipelineDepth > 1 {
                 let pgMode = r.mode == "plain" ? "simple" : "prepared"
                 progress.note("pgbench -M \(pgMode) -c \(r.poolSize): \(workload.name)")
                 let tps = try pgbench.run(scripts, mode: pgMode, clients: r.poolSize, seconds: Int(duration.rounded(.up)))
-                rows.append(PgbenchComparison.Row(workload: workload.name, workers: r.workers, pgbenchClients: r.poolSize, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: "\(r.mode) D=\(r.pipelineDepth)", realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps))
+                rows.append(PgbenchComparison.Row(workload: workload.name, workers: r.workers, pgbenchClients: r.poolSize, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: "\(r.mode) D=\(r.pipelineDepth)" + (r.executor == BenchExecutorKind.global.rawValue ? "" : " \(r.executor)"), realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps))
             }
         }
         return rows

@@ -68,12 +68,13 @@ struct JoinReport: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self, context: .default) }
 }
 
-/// Runs `body` in `workers` concurrent loops for `seconds`; returns operations per second.
-func measure(workers: Int, _ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
+/// Runs `body` in `workers` concurrent loops for `seconds`, on `executor` when given; returns
+/// operations per second.
+func measure(workers: Int, on executor: (any TaskExecutor)? = nil, _ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
     let end = ContinuousClock.now.advanced(by: .milliseconds(Int(seconds * 1000)))
     let total = try await withThrowingTaskGroup(of: Int.self) { group in
         for _ in 0..<workers {
-            group.addTask {
+            group.addTask(executorPreference: executor) {
                 var n = 0
                 while ContinuousClock.now < end {
                     try await body()
@@ -102,10 +103,15 @@ let client = PostgresClient(configuration: nioConfig, backgroundLogger: Logger(l
 try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { await client.run() }
     say("RealPool vs postgres-nio PostgresClient (prepared statements), \(Int(seconds)) s per case, pool of 4, same server and data")
-    say("workload  workers  RealPool ops/s  postgres-nio ops/s  RealPool/postgres-nio")
+    say("workload  workers  RealPool ops/s  RealPool io ops/s  postgres-nio ops/s  RealPool/postgres-nio  RealPool io/postgres-nio")
     for (name, isJoin) in [("point", false), ("join", true)] {
         for workers in [1, 4, 16] {
             let ours = try await measure(workers: workers) {
+                let id = Int.random(in: 1...10_000)
+                _ = try await db.execute(isJoin ? joinSQL : pointSQL, id)
+            }
+            // the same loop with its tasks on RealPool's I/O thread (Database.ioExecutor)
+            let oursIO = try await measure(workers: workers, on: Database.ioExecutor) {
                 let id = Int.random(in: 1...10_000)
                 _ = try await db.execute(isJoin ? joinSQL : pointSQL, id)
             }
@@ -118,7 +124,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
                 }
             }
             say(name.padding(toLength: 8, withPad: " ", startingAt: 0)
-                + String(format: "  %7d  %14.0f  %18.0f  %20.2f", workers, ours, theirs, ours / theirs))
+                + String(format: "  %7d  %14.0f  %17.0f  %18.0f  %21.2f  %24.2f", workers, ours, oursIO, theirs, ours / theirs, oursIO / theirs))
         }
     }
     group.cancelAll()

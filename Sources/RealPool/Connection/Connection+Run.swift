@@ -68,7 +68,9 @@ extension Connection {
     /// A bounded poll for the reply before suspending; see ``ReplySpin`` for when it happens.
     private func pollForReply() -> Bool {
         guard let budget = configuration.replySpin, budget > .zero,
-              ReplySpin.waiting.load(ordering: .relaxed) <= ReplySpin.maxWaiting, replySpinHistory.shouldPoll() else { return false }
+              ReplySpin.waiting.load(ordering: .relaxed) <= ReplySpin.maxWaiting,
+              SocketPoller.shared.mayPollForReplyHere,
+              replySpinHistory.shouldPoll() else { return false }
         let hit = ReplySpin.poll(socket: socket, budget: budget)
         replySpinHistory.record(hit: hit)
         return hit

@@ -58,6 +58,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
         var needsFlush = false
         var inPipelineMode = false
         var lost: PostgresError?
+        /// Whether the latest caller runs on the I/O executor (``Database/ioExecutor``). Its
+        /// callers chose to run on the poller's thread, so the reader reads there too, in the
+        /// poller's turn, rather than hopping to the cooperative pool and back.
+        var callersOnIOThread = false
     }
 
     /// What the reader must do after one pass, worked out under the lock and done outside it.
@@ -152,6 +156,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
                         lose(error as? PostgresError ?? PostgresError(.connectionLost, "\(error)"), &s, &failed)
                         return (false, .failure(s.lost ?? error))
                     }
+                    s.callersOnIOThread = SocketPoller.shared.isCurrentThread
                     s.requests.append(Request(id: id, stepCount: groups.reduce(0) { $0 + $1.count }, syncsLeft: groups.count,
                                               deadline: deadline, waiter: continuation, onAbandoned: onAbandoned))
                     return (claimReader(&s, &failed), nil)
@@ -245,10 +250,12 @@ final class PipelineMultiplexer: @unchecked Sendable {
             guard let (interest, wakeBy) = pump(&s, &deliveries) else { return }
             // Armed under the lock, so that `lose` (which closes the socket under it too) can
             // never leave a watch on a descriptor another connection may reuse.
+            let readHere = s.callersOnIOThread
             if let error = SocketPoller.shared.watch(socket: s.readerSocket, for: interest, deadline: wakeBy, handler: { [self] outcome in
-                // Read in a task, never on the poller's thread: a large result takes a while to
-                // parse, and every connection's wake-ups go through that one thread.
-                Task { self.resume(after: outcome) }
+                // Read in a task, not on the poller's thread: a large result takes a while to
+                // parse, and every connection's wake-ups go through that one thread. Unless the
+                // callers run on that thread anyway.
+                if readHere { self.resume(after: outcome) } else { Task { self.resume(after: outcome) } }
             }) {
                 lose(error, &s, &deliveries)
             }

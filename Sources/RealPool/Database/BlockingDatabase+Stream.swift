@@ -22,7 +22,7 @@ extension BlockingDatabase {
                             _ body: (Row) throws -> Void) throws {
         try StreamCursor.checkStreamable(query)
         let batchSize = max(1, batchSize)
-        let lease = try database.pool.leaseBlocking(callSite: callSite)
+        let lease = try database.leaseBlocking(callSite: callSite)
         let connection = lease.resource.connection
         lease.resource.noteStatement(query.sql)
         do {

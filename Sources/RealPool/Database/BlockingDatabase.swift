@@ -7,7 +7,7 @@ public struct BlockingDatabase: BlockingStatementExecutor {
     public func run(_ sql: String, _ parameters: [PostgresBind], dollarStyle: Bool, callSite: CallSite) throws -> QueryResult {
         let query = database.normalize(sql, dollarStyle: dollarStyle)
         try Database.checkOneShot(query)
-        let lease = try database.pool.leaseBlocking(callSite: callSite)
+        let lease = try database.leaseBlocking(callSite: callSite)
         let result: QueryResult
         do {
             result = try database.runStatement(query, parameters, on: lease.resource)
@@ -22,7 +22,7 @@ public struct BlockingDatabase: BlockingStatementExecutor {
     /// Runs `body` in a transaction on one connection: commit on normal exit, rollback on a throw.
     @discardableResult
     public func transaction<T>(file: String = #fileID, line: Int = #line, _ body: (BlockingTransaction) throws -> T) throws -> T {
-        let lease = try database.pool.leaseBlocking(callSite: CallSite(file: file, line: line))
+        let lease = try database.leaseBlocking(callSite: CallSite(file: file, line: line))
         let tx = BlockingTransaction(database: database, lease: lease, usage: LeaseGuard())
         let connection = lease.resource.connection
         do {

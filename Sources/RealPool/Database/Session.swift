@@ -48,7 +48,7 @@ public final class BlockingSession: BlockingStatementExecutor {
         try pin.usage.enter()
         defer { pin.usage.leave() }
         let (pinned, pinsForLife) = pin.prepare(query)
-        let lease = if let pinned { pinned } else { try database.pool.leaseBlocking(callSite: callSite) }
+        let lease = if let pinned { pinned } else { try database.leaseBlocking(callSite: callSite) }
         defer { pin.settle(lease, forLife: pinsForLife) }
         return try database.runStatement(query, parameters, on: lease.resource)
     }

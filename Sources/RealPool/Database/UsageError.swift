@@ -42,6 +42,12 @@ public struct UsageError: Error, Sendable, CustomStringConvertible {
 
     static let finished = UsageError(message: "this transaction or session has already ended; statements can only run inside its block")
 
+    static let blockingOnIOExecutor = UsageError(message: """
+        a blocking call (db.blocking, a blocking session) ran on RealPool's I/O executor, whose thread delivers every \
+        connection and reply of the process: waiting there would never end. Call the async API instead (`try await \
+        db.execute(...)`), or run the blocking code on a thread of its own
+        """)
+
     static func abbreviate(_ sql: String) -> String {
         let oneLine = sql.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
         return oneLine.count > 80 ? String(oneLine.prefix(79)) + "…" : oneLine

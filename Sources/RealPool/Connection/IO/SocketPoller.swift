@@ -1,10 +1,15 @@
 #if canImport(Glibc)
 import Glibc
 import CEpoll
+import Synchronization
 
 /// One background thread that waits on every connection's socket with epoll and resumes the task
 /// that waits for it. Async callers therefore never park a cooperative-pool thread in libpq: they
 /// suspend, and the poller wakes them when the server has answered.
+///
+/// The thread is also a `TaskExecutor` (``Database/ioExecutor``, in `SocketPoller+TaskExecutor`):
+/// tasks that prefer it run between polls on this very thread, so a statement's reply resumes its
+/// task with no hand-over to another thread.
 ///
 /// Registrations are one-shot (`EPOLLONESHOT`): each wait arms the socket once, and the poller
 /// disarms it as it fires, so no stale wake-up can reach the next waiter of a reused descriptor.
@@ -42,6 +47,19 @@ final class SocketPoller: Sendable {
     private let epollFD: Int32
     private let wakeFD: Int32
     private let state = Locked(State())
+    /// Jobs of tasks that prefer this thread as their executor.
+    let jobs = Locked(JobQueue())
+    /// The poller thread's `pthread_t`, once it runs.
+    private let threadID = Atomic<UInt>(0)
+
+    struct JobQueue {
+        var pending: [UnownedJob] = []
+        /// True while the poller sleeps in epoll_wait with no job pending: an enqueue must wake it.
+        var sleeping = false
+    }
+
+    /// Whether the caller runs on the poller's thread (a job of a task that prefers the I/O executor).
+    var isCurrentThread: Bool { pthread_equal(pthread_self(), threadID.load(ordering: .acquiring)) != 0 }
 
     private init() {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -121,21 +139,30 @@ final class SocketPoller: Sendable {
         if epoll_ctl(epollFD, EPOLL_CTL_MOD, socket, &ev) != 0, epoll_ctl(epollFD, EPOLL_CTL_ADD, socket, &ev) != 0 {
             return PostgresError(.connectionLost, "cannot wait on the connection's socket: \(String(cString: strerror(errno)))")
         }
-        // the poller must recompute its timeout when a waiter with a deadline arrives
-        if waiter.deadline != nil { wake() }
+        // the poller must recompute its timeout when a waiter with a deadline arrives (on its own
+        // thread it does so before it next sleeps)
+        if waiter.deadline != nil, !isCurrentThread { wake() }
         return nil
     }
 
-    private func wake() {
+    func wake() {
         var one: UInt64 = 1
         _ = write(wakeFD, &one, 8)
     }
 
     private func run(epollFD: Int32, wakeFD: Int32) {
+        threadID.store(pthread_self(), ordering: .releasing)
         var events = [epoll_event](repeating: epoll_event(), count: 64)
         while true {
-            let timeout = nextTimeoutMilliseconds()
+            runPendingJobs()
+            // with jobs queued (by the jobs just run, or from other threads) only peek at the sockets
+            let sleeping = jobs.withLock { q -> Bool in
+                q.sleeping = q.pending.isEmpty
+                return q.sleeping
+            }
+            let timeout = sleeping ? nextTimeoutMilliseconds() : 0
             let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress, 64, timeout) }
+            if sleeping { jobs.withLock { $0.sleeping = false } }
             if n < 0 {
                 if errno == EINTR { continue }
                 fatalError("RealPool: epoll_wait failed: \(String(cString: strerror(errno)))")

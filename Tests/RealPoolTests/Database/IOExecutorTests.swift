@@ -1,0 +1,122 @@
+import Testing
+@testable import RealPool
+
+/// `Database.ioExecutor`: tasks that prefer RealPool's I/O thread run their statements on it,
+/// and nothing they wait for (a lease, a reply) blocks that thread.
+@Suite("I/O executor")
+struct IOExecutorTests {
+    @Test func statementsTransactionsAndStreamsRunOnTheIOThread() async throws {
+        let db = try TestServer.database(maxConnections: 1)
+        let t = TestServer.uniqueName("io")
+        try await withTaskExecutorPreference(Database.ioExecutor) {
+            #expect(SocketPoller.shared.isCurrentThread)
+            #expect(try await db.execute("SELECT $1::int + 1", 41)[0].decode(Int.self, column: 0) == 42)
+            // resumed after the reply on the thread that read it
+            #expect(SocketPoller.shared.isCurrentThread)
+            try await db.execute(SQLQuery(unsafeSQL: "CREATE TABLE \(t) (id int)"))
+            try await db.transaction { tx in
+                try await tx.execute(SQLQuery(unsafeSQL: "INSERT INTO \(t) SELECT generate_series(1, 3000)"))
+                #expect(SocketPoller.shared.isCurrentThread)
+            }
+            var sum = 0
+            for try await row in db.stream(SQLQuery(unsafeSQL: "SELECT id FROM \(t)"), batchSize: 500) {
+                sum += try row.decode(Int.self, column: 0)
+            }
+            #expect(sum == 3000 * 3001 / 2)
+            #expect(SocketPoller.shared.isCurrentThread)
+            try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
+        }
+        #expect(db.statistics["leased"] == 0)
+        await db.shutdown()
+    }
+
+    @Test func theIOThreadKeepsRunningWhileItsTasksWaitForConnections() async throws {
+        let db = try TestServer.database(maxConnections: 2)
+        _ = try await db.execute("SELECT 1")
+        let beats = Locked((outstanding: true, count: 0, offThread: 0))
+        // the heartbeat runs on the I/O thread too: were a waiting lease or reply to block that
+        // thread, it could not tick until the last query had finished
+        let heartbeat = Task(executorPreference: Database.ioExecutor) {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(5))
+                let onThread = SocketPoller.shared.isCurrentThread
+                beats.withLock {
+                    if $0.outstanding { $0.count += 1 }
+                    if !onThread { $0.offThread += 1 }
+                }
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<50 {
+                group.addTask(executorPreference: Database.ioExecutor) {
+                    let r = try await db.execute("SELECT $1::int FROM pg_sleep(0.1)", i)
+                    #expect(try r[0].decode(Int.self, column: 0) == i)
+                }
+            }
+            for try await _ in group {}
+        }
+        let (count, offThread) = beats.withLock { b -> (Int, Int) in
+            b.outstanding = false
+            return (b.count, b.offThread)
+        }
+        heartbeat.cancel()
+        #expect(count >= 10, "the I/O thread's heartbeat ticked only \(count) times while 50 queries waited on 2 connections")
+        #expect(offThread == 0)
+        #expect(db.statistics["leased"] == 0 && db.statistics["waiting"] == 0)
+        await db.shutdown()
+    }
+
+    @Test func manyShortStatementsShareTwoConnectionsOnTheIOThread() async throws {
+        for depth in TestServer.pipelineDepths {
+            let db = try TestServer.database(maxConnections: 2, pipelineDepth: depth)
+            let target = try db.addPrepareTarget("SELECT $1::int * 2")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<200 {
+                    group.addTask(executorPreference: Database.ioExecutor) { () async throws -> Void in
+                        for j in 0..<5 {
+                            let v = i * 10 + j
+                            #expect(try await db.execute("SELECT $1::int * 2", v)[0].decode(Int.self, column: 0) == v * 2)
+                        }
+                    }
+                }
+                for try await _ in group {}
+            }
+            #expect(db.statistics["cacheHits"].map { $0 > 0 } == true, "\(target.name) was never run prepared")
+            #expect(db.statistics["leased"] == 0)
+            await db.shutdown()
+        }
+    }
+
+    @Test func cancelledTasksOnTheIOThreadLeakNothing() async throws {
+        let db = try TestServer.database(maxConnections: 1)
+        try await db.transaction { _ in
+            // one waits for the connection, one for a reply that never comes on its own
+            let waiter = Task(executorPreference: Database.ioExecutor) { try await db.execute("SELECT 1") }
+            try await TestServer.waitUntil("the task waits") { db.statistics["waiting"] == 1 }
+            waiter.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await waiter.value }
+            #expect(db.statistics["waiting"] == 0)
+        }
+        let sleeper = Task(executorPreference: Database.ioExecutor) { try await db.execute("SELECT pg_sleep(30)") }
+        try await TestServer.waitUntil("the statement runs") { db.statistics["leased"] == 1 }
+        sleeper.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await sleeper.value }
+        try await TestServer.waitUntil("the connection is back") { db.statistics["leased"] == 0 && db.statistics["idle"] == 1 }
+        #expect(try await db.execute("SELECT 2")[0].decode(Int.self, column: 0) == 2)
+        await db.shutdown()
+    }
+
+    @Test func blockingCallsOnTheIOThreadAreRefused() async throws {
+        let db = try TestServer.database(maxConnections: 1)
+        await withTaskExecutorPreference(Database.ioExecutor) {
+            let e = #expect(throws: UsageError.self) { try db.blocking.execute("SELECT 1") }
+            #expect(e?.message.contains("I/O executor") == true)
+            let t = #expect(throws: UsageError.self) { try db.blocking.transaction { _ in } }
+            #expect(t?.message.contains("I/O executor") == true)
+        }
+        // nothing was leased by the refused calls, and the pool still serves
+        #expect(db.statistics["leased"] == 0)
+        #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
+        await db.shutdown()
+    }
+}
