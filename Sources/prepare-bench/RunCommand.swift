@@ -213,7 +213,7 @@ struct RunCommand: AsyncParsableCommand {
                     cases.append(BenchCase(workload: workload.name, mode: .plain, workers: w, poolSize: p, hold: true))
                 }
                 // what the opt-in features do where callers far outnumber connections
-                if defaultSuite && workload.isBursty && w > 4 * p {
+                if defaultSuite && workload.isBursty && w > 16 * p {
                     cases.append(BenchCase(workload: workload.name, mode: .prepared, workers: w, poolSize: p, hold: false, pipelineDepth: 16, executor: .io))
                 }
             }

@@ -87,6 +87,45 @@ struct IOExecutorTests {
         }
     }
 
+    /// Multiplexed callers on the I/O thread: the reader reads there too (no task hop), so both
+    /// the results and a lost connection must reach every caller from that thread.
+    @Test func multiplexedCallersOnTheIOThreadGetTheirOwnResultsOrAllFailTogether() async throws {
+        let db = try MultiplexingTests.database(depth: 64)
+        let (gate, blocked) = try await MultiplexingTests.blockedBehindTheGate(db)
+        let callers = (1...20).map { i in
+            Task(executorPreference: Database.ioExecutor) { () async throws -> (Int, Bool) in
+                let v = try await db.execute("SELECT \(i)::int")[0].decode(Int.self, column: 0)
+                return (v, SocketPoller.shared.isCurrentThread)
+            }
+        }
+        try await MultiplexingTests.waitForInFlight(db, 21)
+        try await gate.open()
+        #expect(try await blocked.value == 0)
+        for (i, caller) in callers.enumerated() {
+            let (v, onIOThread) = try await caller.value
+            #expect(v == i + 1)
+            #expect(onIOThread)
+        }
+        try await gate.drop(db)
+
+        let (gate2, blocked2) = try await MultiplexingTests.blockedBehindTheGate(db)
+        let doomed = (1...15).map { i in Task(executorPreference: Database.ioExecutor) { try await db.execute("SELECT \(i)::int") } }
+        try await MultiplexingTests.waitForInFlight(db, 16)
+        let pid = try await gate2.holder.query(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", ["%\(gate2.table)%"])[0].decode(Int32.self, column: 0)
+        _ = try await gate2.holder.query("SELECT pg_terminate_backend($1)", [pid])
+        for task in [Task { _ = try await blocked2.value }] + doomed.map({ c in Task { _ = try await c.value } }) {
+            let e = await #expect(throws: PostgresError.self) { try await task.value }
+            #expect(e?.kind == .connectionLost)
+        }
+        try await TestServer.waitUntil("the leases are back") { db.statistics["leased"] == 0 }
+        try await gate2.open()
+        let after = try await withTaskExecutorPreference(Database.ioExecutor) { try await db.execute("SELECT 7")[0].decode(Int.self, column: 0) }
+        #expect(after == 7)
+        try await gate2.drop(db)
+        await db.shutdown()
+    }
+
     @Test func cancelledTasksOnTheIOThreadLeakNothing() async throws {
         let db = try TestServer.database(maxConnections: 1)
         try await db.transaction { _ in
