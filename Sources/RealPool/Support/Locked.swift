@@ -10,7 +10,9 @@ import Glibc
 /// them. The cost is the same uncontended atomic either way.
 final class Locked<State>: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
-    private var state: State
+    // The mutex is what makes access exclusive; the runtime's dynamic check on every withLock
+    // (begin/end access, 4–5 % of a statement's CPU on the I/O thread) only repeats it.
+    @exclusivity(unchecked) private var state: State
 
     init(_ state: State) {
         self.state = state
