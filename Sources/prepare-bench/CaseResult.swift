@@ -44,6 +44,14 @@ struct CaseResult: Codable, Sendable {
     /// `realpool` or `explicit-prepare-fallback` for prepared/auto rows; nil for plain.
     var preparedVia: String?
 
+    /// The mode and what sets the row apart, as the pgbench comparison names it: `prepared D=16 io`.
+    var modeLabel: String {
+        var label = mode
+        if pipelineDepth > 1 { label += " D=\(pipelineDepth)" }
+        if executor != BenchExecutorKind.global.rawValue { label += " \(executor)" }
+        return label
+    }
+
     enum CodingKeys: String, CodingKey {
         case workload, mode, pool, workers, unit, operations, errors
         case poolSize = "pool_size", pipelineDepth = "pipeline_depth", executor, thinkMs = "think_ms", durationS = "duration_s", opsPerS = "ops_per_s"

@@ -28,6 +28,20 @@ struct PgbenchComparison {
             case pgbenchMode = "pgbench_mode", pgbenchTps = "pgbench_tps", realpoolMode = "realpool_mode", realpoolOpsPerS = "realpool_ops_per_s"
         }
 
+        /// Every key in every row, nil as JSON null (the synthesized encoder would omit it).
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(workload, forKey: .workload)
+            try c.encode(workers, forKey: .workers)
+            try c.encode(pgbenchClients, forKey: .pgbenchClients)
+            try c.encode(pgbenchMode, forKey: .pgbenchMode)
+            try c.encode(pgbenchTps, forKey: .pgbenchTps)
+            try c.encode(pgbenchPctOfBound, forKey: .pgbenchPctOfBound)
+            try c.encode(realpoolMode, forKey: .realpoolMode)
+            try c.encode(realpoolOpsPerS, forKey: .realpoolOpsPerS)
+            try c.encode(ratio, forKey: .ratio)
+        }
+
         var summary: String {
             let ours = realpoolOpsPerS.map { String(format: "%.0f", $0) } ?? "-"
             let r = ratio.map { String(format: "%.0f%%", $0 * 100) } ?? "-"

@@ -259,7 +259,7 @@ struct RunCommand: AsyncParsableCommand {
             let counts = Array(Set(results.filter { $0.workload == workload.name && $0.pool == "asap" }.map(\.workers))).sorted()
             for w in counts {
                 // only the modes this run measured: a pgbench run without a RealPool row beside it is time lost
-                for (pgMode, ours) in [("simple", "plain"), ("prepared", "prepared")] where results.contains(where: { $0.mode == ours }) {
+                for (pgMode, ours) in [("simple", "plain"), ("prepared", "prepared")] where results.contains(where: { $0.workload == workload.name && $0.mode == ours }) {
                     progress.note("pgbench -M \(pgMode) -c \(w): \(workload.name)")
                     let tps: Double
                     do {
@@ -276,10 +276,7 @@ struct RunCommand: AsyncParsableCommand {
                         rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: ours, realpoolOpsPerS: nil, ratio: nil, pgbenchPctOfBound: bound.map { tps / $0 * 100 }))
                     }
                     for r in mine {
-                        var label = ours
-                        if r.pipelineDepth > 1 { label += " D=\(r.pipelineDepth)" }
-                        if r.executor != BenchExecutorKind.global.rawValue { label += " \(r.executor)" }
-                        rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: label, realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps, pgbenchPctOfBound: bound.map { tps / $0 * 100 }))
+                        rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: r.modeLabel, realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps, pgbenchPctOfBound: bound.map { tps / $0 * 100 }))
                     }
                 }
             }
@@ -289,7 +286,7 @@ struct RunCommand: AsyncParsableCommand {
                 let pgMode = r.mode == "plain" ? "simple" : "prepared"
                 progress.note("pgbench -M \(pgMode) -c \(r.poolSize): \(workload.name)")
                 let tps = try pgbench.run(scripts, mode: pgMode, clients: r.poolSize, seconds: Int(duration.rounded(.up)))
-                rows.append(PgbenchComparison.Row(workload: workload.name, workers: r.workers, pgbenchClients: r.poolSize, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: "\(r.mode) D=\(r.pipelineDepth)" + (r.executor == BenchExecutorKind.global.rawValue ? "" : " \(r.executor)"), realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps))
+                rows.append(PgbenchComparison.Row(workload: workload.name, workers: r.workers, pgbenchClients: r.poolSize, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: r.modeLabel, realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps))
             }
         }
         return rows

@@ -7,8 +7,8 @@ import Synchronization
 ///
 /// Suspending costs two thread hand-overs per statement: the socket poller's thread wakes, then
 /// resumes the task on a cooperative thread (a blocking caller sleeps in `poll(2)` and is woken by
-/// the kernel, which costs one). When the server answers within a couple of hundred microseconds (a local
-/// socket, a quiet server) that is most of a statement's latency, so a statement first polls its
+/// the kernel, which costs one). When the server answers within a couple of hundred microseconds
+/// (a local socket, a quiet server) that is most of a statement's latency, so a statement polls its
 /// socket for up to `ConnectionConfiguration.replySpin`. Two rules keep the poll from costing what
 /// it saves:
 /// - only while no other statement of the process is waiting for a reply: with several in
