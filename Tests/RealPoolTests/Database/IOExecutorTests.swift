@@ -111,13 +111,8 @@ struct IOExecutorTests {
         let (gate2, blocked2) = try await MultiplexingTests.blockedBehindTheGate(db)
         let doomed = (1...15).map { i in Task(executorPreference: Database.ioExecutor) { try await db.execute("SELECT \(i)::int") } }
         try await MultiplexingTests.waitForInFlight(db, 16)
-        let pid = try await gate2.holder.query(
-            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", ["%\(gate2.table)%"])[0].decode(Int32.self, column: 0)
-        _ = try await gate2.holder.query("SELECT pg_terminate_backend($1)", [pid])
-        for task in [Task { _ = try await blocked2.value }] + doomed.map({ c in Task { _ = try await c.value } }) {
-            let e = await #expect(throws: PostgresError.self) { try await task.value }
-            #expect(e?.kind == .connectionLost)
-        }
+        try await MultiplexingTests.killTheBackendBehind(gate2)
+        await MultiplexingTests.expectAllLost(blocked2, doomed)
         try await TestServer.waitUntil("the leases are back") { db.statistics["leased"] == 0 }
         try await gate2.open()
         let after = try await withTaskExecutorPreference(Database.ioExecutor) { try await db.execute("SELECT 7")[0].decode(Int.self, column: 0) }

@@ -51,6 +51,21 @@ struct MultiplexingTests {
         return (gate, blocked)
     }
 
+    /// Terminates the backend of the statement that waits on the gate: the multiplexed connection.
+    static func killTheBackendBehind(_ gate: Gate) async throws {
+        let pid = try await gate.holder.query(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", ["%\(gate.table)%"])[0].decode(Int32.self, column: 0)
+        _ = try await gate.holder.query("SELECT pg_terminate_backend($1)", [pid])
+    }
+
+    /// Expects the blocked statement and every caller to fail with `connectionLost`.
+    static func expectAllLost<T: Sendable>(_ blocked: Task<Int, any Error>, _ callers: [Task<T, any Error>]) async {
+        for task in [Task { _ = try await blocked.value }] + callers.map({ c in Task { _ = try await c.value } }) {
+            let e = await #expect(throws: PostgresError.self) { try await task.value }
+            #expect(e?.kind == .connectionLost)
+        }
+    }
+
     static func inFlight(_ db: Database) -> Int {
         db.pool.snapshot().compactMap(\.resource).reduce(0) { $0 + $1.multiplexer.requestsInFlight }
     }
@@ -215,13 +230,8 @@ struct MultiplexingTests {
         let (gate, blocked) = try await Self.blockedBehindTheGate(db)
         let callers = (1...15).map { i in Task { try await db.execute("SELECT \(i)::int") } }
         try await Self.waitForInFlight(db, 16)
-        let pid = try await gate.holder.query(
-            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", ["%\(gate.table)%"])[0].decode(Int32.self, column: 0)
-        _ = try await gate.holder.query("SELECT pg_terminate_backend($1)", [pid])
-        for task in [Task { _ = try await blocked.value }] + callers.map({ c in Task { _ = try await c.value } }) {
-            let e = await #expect(throws: PostgresError.self) { try await task.value }
-            #expect(e?.kind == .connectionLost)
-        }
+        try await Self.killTheBackendBehind(gate)
+        await Self.expectAllLost(blocked, callers)
         try await TestServer.waitUntil("the leases are back") { db.statistics["leased"] == 0 }
         #expect(db.statistics["connectionsLost"] == 1)
         try await gate.open()
@@ -242,10 +252,7 @@ struct MultiplexingTests {
         let pooled = try #require(db.pool.snapshot().compactMap(\.resource).first)
         #expect(pooled.multiplexer.isReading)
         pooled.close()
-        for task in [Task { _ = try await blocked.value }] + callers.map({ c in Task { _ = try await c.value } }) {
-            let e = await #expect(throws: PostgresError.self) { try await task.value }
-            #expect(e?.kind == .connectionLost)
-        }
+        await Self.expectAllLost(blocked, callers)
         try await TestServer.waitUntil("the reader ends") { !pooled.multiplexer.isReading }
         try await TestServer.waitUntil("the leases are back") { db.statistics["leased"] == 0 }
         // a new connection (likely on the same descriptor number) waits on its socket as usual
