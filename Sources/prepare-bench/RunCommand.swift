@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import RealPool
 
 /// `prepare-bench [run]`: the benchmark. With no options: embedded server, fixture schema and
@@ -100,11 +99,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        }
+        BenchLogging.bootstrapErrorsOnly()
         let cleanup = CleanupRegistry.shared
         cleanup.installSignalHandlers()
         let progress = ProgressReporter(enabled: !quiet)

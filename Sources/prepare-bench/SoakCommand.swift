@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import RealPool
 
 /// `prepare-bench soak`: the reliability suite's stress scenario as a long run. Many tasks move
@@ -58,11 +57,7 @@ struct SoakCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        }
+        BenchLogging.bootstrapErrorsOnly()
         let cleanup = CleanupRegistry.shared
         cleanup.installSignalHandlers()
         let progress = ProgressReporter(enabled: !quiet)
