@@ -216,29 +216,44 @@ struct Exchange {
         }
     }
 
-    /// Lays every parameter's bytes out in one buffer and passes libpq pointers into it.
+    /// Lays every parameter's bytes out in one buffer and passes libpq pointers into it. Every
+    /// array libpq wants lives in scratch memory (on the stack when small): this runs for every
+    /// statement sent.
     private static func withParameters(
         _ params: [PostgresBind],
         _ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> Int32
     ) -> Int32 {
-        if params.isEmpty { return body(0, nil, nil, nil, nil) }
-        var storage: [UInt8] = []
-        storage.reserveCapacity(params.reduce(0) { $0 + ($1.bytes?.count ?? 0) + 1 })
-        var offsets: [Int] = []
-        offsets.reserveCapacity(params.count)
-        for p in params {
-            offsets.append(storage.count)
-            if let b = p.bytes { storage.append(contentsOf: b) }
-            storage.append(0)  // text values are read as C strings
-        }
-        let types = params.map { Oid($0.type.rawValue) }
-        let lengths = params.map { Int32($0.bytes?.count ?? 0) }
-        let formats = params.map { $0.format.rawValue }
-        return storage.withUnsafeBufferPointer { buf in
-            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
-            let values: [UnsafePointer<CChar>?] = params.indices.map { params[$0].bytes == nil ? nil : base + offsets[$0] }
-            return values.withUnsafeBufferPointer { v in
-                body(Int32(params.count), types, v.baseAddress, lengths, formats)
+        let n = params.count
+        if n == 0 { return body(0, nil, nil, nil, nil) }
+        var total = 0
+        for p in params { total += (p.bytes?.count ?? 0) + 1 }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: total) { storage in
+            withUnsafeTemporaryAllocation(of: Oid.self, capacity: n) { types in
+                // lengths, then formats
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { ints in
+                    withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: n) { values in
+                        let base = storage.baseAddress!
+                        var offset = 0
+                        for (i, p) in params.enumerated() {
+                            types[i] = Oid(p.type.rawValue)
+                            ints[n + i] = p.format.rawValue
+                            guard let bytes = p.bytes else {
+                                ints[i] = 0
+                                values[i] = nil
+                                continue
+                            }
+                            ints[i] = Int32(bytes.count)
+                            values[i] = UnsafePointer(base + offset)
+                            bytes.withUnsafeBytes { src in
+                                if !src.isEmpty { UnsafeMutableRawPointer(base + offset).copyMemory(from: src.baseAddress!, byteCount: src.count) }
+                            }
+                            offset += bytes.count
+                            base[offset] = 0  // text values are read as C strings
+                            offset += 1
+                        }
+                        return body(Int32(n), types.baseAddress, UnsafePointer(values.baseAddress), UnsafePointer(ints.baseAddress), UnsafePointer(ints.baseAddress! + n))
+                    }
+                }
             }
         }
     }

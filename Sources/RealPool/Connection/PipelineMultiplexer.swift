@@ -1,4 +1,5 @@
 import CLibPQ
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -87,7 +88,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     let connection: Connection
     private let state = Locked(State())
-    private let requestIDs = Locked<UInt64>(0)
+    private let requestIDs = Atomic<UInt64>(0)
 
     init(connection: Connection) {
         self.connection = connection
@@ -139,7 +140,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         build: () -> [[PipelineStep]]?
     ) async throws -> Outcomes? {
         // its own lock: the connection's is often held by the reader for a whole batch of results
-        let id = requestIDs.withLock { n -> UInt64 in n &+= 1; return n }
+        let id = requestIDs.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcomes?, any Error>) in
                 var failed = Deliveries()
@@ -148,7 +149,9 @@ final class PipelineMultiplexer: @unchecked Sendable {
                     if Task.isCancelled { return (false, .failure(CancellationError())) }
                     if let lost = s.lost { return (false, .failure(lost)) }
                     if connection.isClosed { return (false, .failure(PostgresError(.connectionLost, "the connection is closed"))) }
-                    guard let groups = build()?.filter({ !$0.isEmpty }), !groups.isEmpty else { return (false, .success(nil)) }
+                    guard var groups = build() else { return (false, .success(nil)) }
+                    if groups.contains(where: \.isEmpty) { groups.removeAll(where: \.isEmpty) }
+                    guard !groups.isEmpty else { return (false, .success(nil)) }
                     do {
                         try send(groups, &s)
                     } catch {

@@ -28,7 +28,12 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
 
     /// What the report shows, as of the lessee's last statement: the report runs on other
     /// threads and must not read the connection or its cache while the lessee uses them.
-    var snapshot: Info { info.withLock { $0 } }
+    var snapshot: Info {
+        var snap = info.withLock { $0 }
+        // shortened here, when a report asks, not for every statement
+        if let sql = snap.lastStatement, sql.utf8.count > 120, sql.count > 120 { snap.lastStatement = String(sql.prefix(119)) + "…" }
+        return snap
+    }
 
     /// Copies what the report shows out of the lessee-only connection and cache. Called by the
     /// lessee after each statement.
@@ -45,8 +50,7 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
 
     func noteStatement(_ sql: String) {
         // the report shows the statement text, never parameter values
-        let short = sql.count > 120 ? String(sql.prefix(119)) + "…" : sql
-        info.withLock { $0.lastStatement = short }
+        info.withLock { $0.lastStatement = sql }
     }
 
     /// `DISCARD ALL` ran: the server forgot every prepared statement of this connection.

@@ -10,6 +10,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     typealias ConnectionID = PoolStateMachine.ConnectionID
     typealias RequestID = PoolStateMachine.RequestID
     typealias Action = PoolStateMachine.Action
+    typealias Gauges = PoolMetrics.Gauges
 
     /// A connection handed to one caller, until it is released.
     struct Lease: Sendable {
@@ -60,6 +61,12 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         var shutdownCompleted = false
         /// The most recent connect error, as the error itself (the state machine keeps its text).
         var lastConnectError: (any Error)?
+
+        // read per event: the full statistics are not copied for three numbers
+        var gauges: Gauges {
+            let st = machine.statistics
+            return (st.idle, st.leased + st.checking + st.resetting, st.waiting)
+        }
     }
 
     let name: String
@@ -83,7 +90,12 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         perform(actions)
     }
 
-    var now: PoolStateMachine.Instant { PoolStateMachine.Instant(origin.duration(to: .now)) }
+    var now: PoolStateMachine.Instant { instant(.now) }
+
+    /// The state machine's time for a clock reading (one reading serves both on the hot path).
+    func instant(_ clock: ContinuousClock.Instant) -> PoolStateMachine.Instant {
+        PoolStateMachine.Instant(origin.duration(to: clock))
+    }
 
     // MARK: leasing
 
@@ -91,7 +103,14 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     /// a connection that other shared lessees hold at the same time (pipelined multiplexing).
     func lease(callSite: CallSite, shared: Bool = false) async throws -> Lease {
         let started = ContinuousClock.now
-        let request = register(callSite, shared: shared)
+        let request: RequestID
+        switch register(callSite, shared: shared, at: started) {
+        case .leased(let lease):
+            // served under the one lock: no wait worth another clock reading
+            metrics.waitTime.recordNanoseconds(0)
+            return lease
+        case .queued(let queued): request = queued
+        }
         if let ready = takeResolved(request) { return try granted(ready, since: started) }
         return try granted(await waitForLease(request), since: started)
     }
@@ -125,7 +144,13 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     /// Waits for a connection on the calling thread. Never call from async code.
     func leaseBlocking(callSite: CallSite) throws -> Lease {
         let started = ContinuousClock.now
-        let request = register(callSite)
+        let request: RequestID
+        switch register(callSite, at: started) {
+        case .leased(let lease):
+            metrics.waitTime.recordNanoseconds(0)
+            return lease
+        case .queued(let queued): request = queued
+        }
         if let ready = takeResolved(request) { return try granted(ready, since: started) }
         let waiter = BlockingWaiter<Lease>()
         let ready = state.withLock { s -> Result<Lease, any Error>? in
@@ -140,17 +165,53 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         return try granted(waiter.wait(), since: started)
     }
 
-    private func register(_ callSite: CallSite, shared: Bool = false) -> RequestID {
-        let now = self.now
-        let (request, actions) = state.withLock { s -> (RequestID, [Action]) in
+    private enum Registration {
+        /// Served at once: the lease is the caller's.
+        case leased(Lease)
+        /// Waiting (or being answered by actions just performed): see `takeResolved`.
+        case queued(RequestID)
+    }
+
+    /// Asks the state machine for a connection. The hot path, a connection free for the taking,
+    /// is settled under this one lock: the lease is recorded and returned without passing through
+    /// the waiter slots, which only a request that has to wait needs.
+    private func register(_ callSite: CallSite, shared: Bool = false, at clock: ContinuousClock.Instant) -> Registration {
+        let now = instant(clock)
+        let (request, actions, served, gauges) = state.withLock { s -> (RequestID, [Action], (lease: Lease, joining: Bool)?, Gauges) in
             let id = s.nextRequestID
             s.nextRequestID += 1
+            var actions = s.machine.leaseRequested(id, shared: shared, now: now)
+            if let index = actions.firstIndex(where: { $0.grant(to: id) != nil }),
+               let (connectionID, joining) = actions[index].grant(to: id),
+               let resource = s.resources[connectionID]?.resource {
+                actions.remove(at: index)
+                s.leases[id] = LeaseInfo(connectionID: connectionID, callSite: callSite, since: clock)
+                return (id, actions, (Lease(connectionID: connectionID, request: id, resource: resource), joining), s.gauges)
+            }
             s.waiters[id] = .pending
             s.callSites[id] = callSite
-            return (id, s.machine.leaseRequested(id, shared: shared, now: now))
+            return (id, actions, nil, s.gauges)
         }
-        perform(actions)
-        return request
+        guard let (served, joining) = served else {
+            perform(actions, gauges: gauges)
+            return .queued(request)
+        }
+        // A connection that was idle gets the zero-round-trip liveness check first; one joined
+        // by shared lessees is in use, and its reader notices a lost socket.
+        if !joining, !served.resource.isAlive() {
+            logger.debug("idle connection found dead at lease; replacing it", metadata: served.resource.logMetadata.merging(["pool.connection": "\(served.connectionID)"]) { a, _ in a })
+            perform(actions, gauges: gauges)
+            let now = self.now
+            perform(state.withLock { s -> [Action] in
+                s.leases[request] = nil
+                s.waiters[request] = .pending
+                s.callSites[request] = callSite
+                return s.machine.connectionFoundBroken(served.connectionID, request: request, now: now)
+            })
+            return .queued(request)
+        }
+        perform(actions, gauges: gauges)
+        return .leased(served)
     }
 
     private func takeResolved(_ request: RequestID) -> Result<Lease, any Error>? {
@@ -163,19 +224,20 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     /// Gives the connection back. `state` says whether it can be reused as it is.
     func release(_ lease: Lease, state releaseState: PoolStateMachine.ReleaseState) {
-        let now = self.now
-        let (actions, orphaned) = state.withLock { s -> ([Action], Bool) in
-            if let info = s.leases[lease.request] {
-                metrics.useTime.recordNanoseconds((ContinuousClock.now - info.since).nanoseconds)
+        let clock = ContinuousClock.now
+        let now = instant(clock)
+        let (actions, orphaned, gauges) = state.withLock { s -> ([Action], Bool, Gauges) in
+            if let info = s.leases.removeValue(forKey: lease.request) {
+                metrics.useTime.recordNanoseconds((clock - info.since).nanoseconds)
             }
-            s.leases[lease.request] = nil
             s.callSites[lease.request] = nil
             // a connection force-closed at the shutdown deadline is no longer the pool's
             let orphaned = s.resources[lease.connectionID] == nil
-            return (s.machine.released(lease.connectionID, lessee: lease.request, now: now, state: releaseState), orphaned)
+            let actions = s.machine.released(lease.connectionID, lessee: lease.request, now: now, state: releaseState)
+            return (actions, orphaned, s.gauges)
         }
         if orphaned { lease.resource.close() }
-        perform(actions)
+        perform(actions, gauges: gauges)
     }
 
     // MARK: shutdown and inspection
@@ -234,12 +296,17 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     func perform(_ actions: [Action]) {
         for action in actions { perform(action) }
-        // three gauges, read under one short lock; the full statistics are not copied per event
-        let (idle, used, waiting) = state.withLock { s in
-            let st = s.machine.statistics
-            return (st.idle, st.leased + st.checking + st.resetting, st.waiting)
+        metrics.update(state.withLock { $0.gauges })
+    }
+
+    /// As `perform(_:)`, with the gauges read under the lock that produced the actions. With no
+    /// actions nothing can have moved them since; otherwise they are read again afterwards.
+    private func perform(_ actions: [Action], gauges: Gauges) {
+        if actions.isEmpty {
+            metrics.update(gauges)
+        } else {
+            perform(actions)
         }
-        metrics.update(idle: idle, used: used, waiting: waiting)
     }
 
     private func perform(_ action: Action) {

@@ -7,6 +7,9 @@ import Metrics
 /// With no metrics backend bootstrapped, swift-metrics records into a no-op handler, so this
 /// costs a few virtual calls per lease.
 struct PoolMetrics: Sendable {
+    /// The three gauges every pool event moves: idle, used (leased, being checked or reset) and waiting.
+    typealias Gauges = (idle: Int, used: Int, waiting: Int)
+
     let idle: Gauge
     let used: Gauge
     let pending: Gauge
@@ -34,10 +37,10 @@ struct PoolMetrics: Sendable {
     }
 
     /// Mirrors the state machine's gauges after an event.
-    func update(idle idleCount: Int, used usedCount: Int, waiting: Int) {
-        idle.record(idleCount)
-        used.record(usedCount)
-        pending.record(waiting)
+    func update(_ gauges: Gauges) {
+        idle.record(gauges.idle)
+        used.record(gauges.used)
+        pending.record(gauges.waiting)
     }
 }
 

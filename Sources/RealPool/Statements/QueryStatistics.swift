@@ -28,6 +28,15 @@ public final class QueryStatistics: Sendable {
 
         /// `totalTime / calls`.
         public var meanTime: Duration { calls == 0 ? .zero : totalTime / calls }
+
+        mutating func add(duration: Duration, rows: Int, prepared: Bool, failed: Bool) {
+            calls += 1
+            totalTime += duration
+            maxTime = max(maxTime, duration)
+            self.rows += rows
+            if prepared { preparedExecutions += 1 } else { plainExecutions += 1 }
+            if failed { errors += 1 }
+        }
     }
 
     /// Shapes tracked individually; further shapes share one `<other shapes>` entry.
@@ -42,16 +51,11 @@ public final class QueryStatistics: Sendable {
 
     func record(_ query: NormalizedQuery, duration: Duration, rows: Int, prepared: Bool, failed: Bool) {
         entries.withLock { e in
-            var key = query.fingerprint
-            if e[key] == nil && e.count >= capacity { key = Self.otherFingerprint }
-            var entry = e[key] ?? Entry(canonical: key == Self.otherFingerprint ? "<other shapes>" : query.canonical, fingerprint: key)
-            entry.calls += 1
-            entry.totalTime += duration
-            entry.maxTime = max(entry.maxTime, duration)
-            entry.rows += rows
-            if prepared { entry.preparedExecutions += 1 } else { entry.plainExecutions += 1 }
-            if failed { entry.errors += 1 }
-            e[key] = entry
+            let known = e.count < capacity || e.index(forKey: query.fingerprint) != nil
+            let key = known ? query.fingerprint : Self.otherFingerprint
+            // updated in place: one hash lookup per statement
+            e[key, default: Entry(canonical: known ? query.canonical : "<other shapes>", fingerprint: key)]
+                .add(duration: duration, rows: rows, prepared: prepared, failed: failed)
         }
     }
 

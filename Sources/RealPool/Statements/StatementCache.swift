@@ -88,6 +88,7 @@ public final class StatementCache: @unchecked Sendable {
     /// Pending names to deallocate now, each handed out once until its outcome is known
     /// (`didDeallocate`, `forgetPending`, or `unclaim` when the server skipped it).
     func claimPendingDeallocations() -> [String] {
+        if pendingOrder.isEmpty { return [] }  // every statement asks; almost always nothing
         let names = pendingOrder.filter { !claimed.contains($0) }
         claimed.formUnion(names)
         return names

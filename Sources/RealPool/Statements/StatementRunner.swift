@@ -71,7 +71,7 @@ public struct StatementRunner: Sendable {
                             onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
                             whileLocked: () -> Void = {}) async throws -> (QueryResult, StatementCacheStatistics) {
         // Checked before anything is decided, so a refused statement leaves no trace in the cache.
-        try Exchange.checkText(query.executableSQL, what: "SQL text")
+        if query.executableSQLContainsNUL { try Exchange.checkText(query.executableSQL, what: "SQL text") }
         try Exchange.checkParameters(parameters)
         let match = registry.resolveMatchNotingExecution(query)
         var execution: StatementExecution?
@@ -96,6 +96,7 @@ public struct StatementRunner: Sendable {
                     // Each DEALLOCATE in a group of its own: one that fails (the server no longer
                     // had the statement) then skips nothing of the caller's.
                     let deallocations = execution!.sentDeallocations.count
+                    if deallocations == 0 { return [steps] }
                     return steps.prefix(deallocations).map { [$0] } + [Array(steps.dropFirst(deallocations))]
                 }
                 return nil

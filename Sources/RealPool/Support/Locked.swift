@@ -9,21 +9,29 @@ import Glibc
 /// socket poller, blocking callers) would be reported as a race, and real races would drown in
 /// them. The cost is the same uncontended atomic either way.
 final class Locked<State>: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
+    // Allocated, not a stored `var`: a pointer to a stored property would cost a dynamic
+    // exclusivity check per call, and its address is only stable this way.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     // The mutex is what makes access exclusive; the runtime's dynamic check on every withLock
     // (begin/end access, 4–5 % of a statement's CPU on the I/O thread) only repeats it.
     @exclusivity(unchecked) private var state: State
 
     init(_ state: State) {
         self.state = state
-        pthread_mutex_init(&mutex, nil)
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
     }
 
-    deinit { pthread_mutex_destroy(&mutex) }
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deinitialize(count: 1)
+        mutex.deallocate()
+    }
 
     func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         return try body(&state)
     }
 }

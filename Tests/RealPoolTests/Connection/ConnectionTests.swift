@@ -25,6 +25,33 @@ struct ConnectionTests {
         #expect(r.commandTag == "SELECT 1")
     }
 
+    /// Every parameter goes out of one scratch buffer: neighbours must not bleed into each
+    /// other, NULL must stay NULL next to empty text, and binary bytes (NULs included) arrive whole.
+    @Test func parametersOfEveryKindArriveIntactSideBySide() async throws {
+        let c = try await TestServer.connect()
+        defer { c.close() }
+        let long = String(repeating: "xyz", count: 3_000)
+        let binary: [UInt8] = [0, 1, 2, 0, 255, 254, 0]
+        let params: [PostgresBind] = [
+            .text("abc"), .null, .text(""), PostgresBind(bytes: binary, format: .binary, type: .bytea),
+            .text(long), .null, .text("é😀"),
+        ]
+        let outcomes = try await c.pipeline([.query("""
+            SELECT $1::text, $2::text IS NULL, $3::text IS NULL, length($3::text), $4::bytea, length($5::text),
+                   $5::text = repeat('xyz', 3000), $6::int IS NULL, $7::text
+            """, params)])
+        let row = try outcomes[0].get()[0]
+        #expect(try row.decode(String.self, column: 0) == "abc")
+        #expect(try row.decode(Bool.self, column: 1))
+        #expect(try !row.decode(Bool.self, column: 2))
+        #expect(try row.decode(Int.self, column: 3) == 0)
+        #expect(try row.decode(PostgresBytes.self, column: 4) == PostgresBytes(binary))
+        #expect(try row.decode(Int.self, column: 5) == long.utf8.count)
+        #expect(try row.decode(Bool.self, column: 6))
+        #expect(try row.decode(Bool.self, column: 7))
+        #expect(try row.decode(String.self, column: 8) == "é😀")
+    }
+
     @Test func connectsOverTCPWithPasswordFromURL() async throws {
         guard let server = try TestServer.embedded() else { return }
         let c = try await Connection.connect(ConnectionConfiguration(server.tcpURL, connectTimeout: .seconds(30)))

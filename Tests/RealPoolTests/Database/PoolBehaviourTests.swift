@@ -167,6 +167,16 @@ struct PoolBehaviourTests {
         await db.shutdown()
     }
 
+    @Test func reportShortensLongStatements() async throws {
+        let db = try TestServer.database(maxConnections: 1)
+        let long = "SELECT '" + String(repeating: "é", count: 200) + "' AS v"
+        _ = try await db.execute(SQLQuery(unsafeSQL: long))
+        let shown = try #require(db.report().entries.first?.lastStatement)
+        #expect(shown.count == 120 && shown.hasSuffix("…"))
+        #expect(long.hasPrefix(shown.dropLast()))
+        await db.shutdown()
+    }
+
     @Test func interpolationBindsNeverSplices() async throws {
         let db = try TestServer.database()
         let hostile = "x'); DROP TABLE users; --"

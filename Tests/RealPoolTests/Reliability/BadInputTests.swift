@@ -16,6 +16,9 @@ struct BadInputTests {
         let db = try TestServer.database(pipelineDepth: pipelineDepth)
         let e1 = await #expect(throws: PostgresError.self) { try await db.execute(SQLQuery(unsafeSQL: "SELECT 1\u{0}")) }
         #expect(e1?.kind == .invalidInput)
+        // again, now that the shape cache knows the text (the NUL check is remembered with it)
+        let again = await #expect(throws: PostgresError.self) { try await db.execute(SQLQuery(unsafeSQL: "SELECT 1\u{0}")) }
+        #expect(again?.kind == .invalidInput)
         let e2 = await #expect(throws: PostgresError.self) { try await db.execute("SELECT $1::text", "a\u{0}b") }
         #expect(e2?.kind == .invalidInput)
         try await expectHealthy(db)

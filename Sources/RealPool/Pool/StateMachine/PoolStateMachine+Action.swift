@@ -30,3 +30,14 @@ extension PoolStateMachine {
         case shutdownCompleted
     }
 }
+
+extension PoolStateMachine.Action {
+    /// The connection this action hands to `request`, and whether other shared lessees hold it too.
+    func grant(to request: PoolStateMachine.RequestID) -> (PoolStateMachine.ConnectionID, joining: Bool)? {
+        switch self {
+        case .leaseConnection(let id, let r) where r == request: return (id, false)
+        case .joinConnection(let id, let r) where r == request: return (id, true)
+        default: return nil
+        }
+    }
+}

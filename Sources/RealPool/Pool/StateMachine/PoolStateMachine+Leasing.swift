@@ -12,7 +12,17 @@ extension PoolStateMachine {
             return [.failRequest(request, .shutdown)]
         }
         var actions: [Action] = []
-        queue.append(Waiter(id: request, enqueuedAt: now, deadline: now + configuration.acquireTimeout, shared: shared))
+        let waiter = Waiter(id: request, enqueuedAt: now, deadline: now + configuration.acquireTimeout, shared: shared)
+        // The hot path: nobody queued and a connection ready that needs no ping. Served as
+        // `serveWaiters` would serve it, without passing through the queue.
+        if queue.isEmpty, let id = leasableConnection(for: waiter, now: now, into: &actions),
+           !connections[id]!.lessees.isEmpty || !needsPing(id, now: now) {
+            lease(id, to: waiter, now: now, into: &actions)
+            if !configuration.backgroundMaintenance { sweep(now: now, into: &actions) }
+            openConnectionsIfNeeded(now: now, into: &actions)
+            return actions
+        }
+        queue.append(waiter)
         serveWaiters(now: now, into: &actions)
         // Without background maintenance, trim after serving: the request takes the most recently used
         // connection (expired ones are never handed out) instead of paying for a connect because the
