@@ -27,6 +27,11 @@ import Glibc
 /// closed and every request in flight fails with `connectionLost`.
 final class PipelineMultiplexer: @unchecked Sendable {
     typealias Outcomes = [Result<QueryResult, PostgresError>]
+    /// A caller waiting for its outcomes. Unsafe rather than checked: every resume takes the
+    /// continuation out of the state under the lock first (a request leaves `requests`, or its
+    /// `waiter` becomes nil), so each is resumed exactly once by construction, and the checked
+    /// variant's canary would cost an allocation and an atomic per statement.
+    typealias Waiter = UnsafeContinuation<Outcomes?, any Error>
 
     /// Thrown to a caller that stopped waiting while its request was in flight; `reason` is what
     /// the caller sees (`CancellationError` or a `.timeout` error).
@@ -43,7 +48,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         var outcomes: Outcomes = []
         var pending: Result<QueryResult, PostgresError>?
         /// nil once the caller stopped waiting.
-        var waiter: CheckedContinuation<Outcomes?, any Error>?
+        var waiter: Waiter?
         var onAbandoned: (@Sendable (_ broken: Bool) -> Void)?
     }
 
@@ -67,7 +72,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     /// What the reader must do after one pass, worked out under the lock and done outside it.
     private struct Deliveries {
-        var completed: [(CheckedContinuation<Outcomes?, any Error>, Result<Outcomes?, any Error>)] = []
+        var completed: [(Waiter, Result<Outcomes?, any Error>)] = []
         var abandoned: [@Sendable (_ broken: Bool) -> Void] = []
         var broken = false
 
@@ -142,7 +147,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         // its own lock: the connection's is often held by the reader for a whole batch of results
         let id = requestIDs.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcomes?, any Error>) in
+            try await withUnsafeThrowingContinuation { (continuation: Waiter) in
                 var failed = Deliveries()
                 let (startReader, early) = state.withLock { s -> (Bool, Result<Outcomes?, any Error>?) in
                     // Not sent yet, so nothing to drop later: a plain cancellation.
@@ -234,7 +239,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     /// The caller stopped waiting: it gets `reason` now, its results are dropped when read.
     private func abandon(_ id: UInt64, reason: any Error) {
-        let waiter = state.withLock { s -> CheckedContinuation<Outcomes?, any Error>? in
+        let waiter = state.withLock { s -> Waiter? in
             guard let index = s.requests.firstIndex(where: { $0.id == id }) else { return nil }
             defer { s.requests[index].waiter = nil }
             return s.requests[index].waiter
@@ -253,15 +258,21 @@ final class PipelineMultiplexer: @unchecked Sendable {
             guard let (interest, wakeBy) = pump(&s, &deliveries) else { return }
             // Armed under the lock, so that `lose` (which closes the socket under it too) can
             // never leave a watch on a descriptor another connection may reuse.
-            let readHere = s.callersOnIOThread
-            if let error = SocketPoller.shared.watch(socket: s.readerSocket, for: interest, deadline: wakeBy, handler: { [self] outcome in
+            let error: PostgresError?
+            if s.callersOnIOThread {
+                // The callers run on the poller's thread, so the reader does too, in the poller's
+                // turn; it reads before it returns, so its watch can stay armed between batches.
+                error = SocketPoller.shared.watchContinuously(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
+                    self.resume(after: outcome)
+                }
+            } else {
                 // Read in a task, not on the poller's thread: a large result takes a while to
-                // parse, and every connection's wake-ups go through that one thread. Unless the
-                // callers run on that thread anyway.
-                if readHere { self.resume(after: outcome) } else { Task { self.resume(after: outcome) } }
-            }) {
-                lose(error, &s, &deliveries)
+                // parse, and every connection's wake-ups go through that one thread.
+                error = SocketPoller.shared.watch(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
+                    Task { self.resume(after: outcome) }
+                }
             }
+            if let error { lose(error, &s, &deliveries) }
         }
         deliveries.run()
     }

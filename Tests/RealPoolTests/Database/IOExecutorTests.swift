@@ -121,6 +121,56 @@ struct IOExecutorTests {
         await db.shutdown()
     }
 
+    /// The reader of I/O-thread callers keeps its watch armed between batches: a deadline that
+    /// passes meanwhile must still end the caller's wait, and the reader must go on serving.
+    @Test func aDeadlineEndsAnIOThreadCallersWaitAndTheReaderGoesOn() async throws {
+        let db = try MultiplexingTests.database { $0.statementDeadline = .milliseconds(300) }
+        let gate = try await MultiplexingTests.Gate.closed(db)
+        let blocked = gate.blocker(db, on: Database.ioExecutor)
+        let e = await #expect(throws: PostgresError.self) { try await blocked.value }
+        #expect(e?.kind == .timeout)
+        #expect(MultiplexingTests.inFlight(db) == 1)
+        try await gate.open()
+        try await TestServer.waitUntil("the late result is read and dropped") { db.statistics["leased"] == 0 }
+        let sum = try await withTaskExecutorPreference(Database.ioExecutor) {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 1...30 { group.addTask { try await db.execute("SELECT \(i)::int")[0].decode(Int.self, column: 0) } }
+                return try await group.reduce(0, +)
+            }
+        }
+        #expect(sum == 465)
+        try await gate.drop(db)
+        await db.shutdown()
+    }
+
+    /// Callers on the I/O thread and on the global executor queued on one connection: the reader
+    /// switches between reading in the poller's turn and reading in a task as they alternate, and
+    /// every caller gets its own result.
+    @Test func callersOnBothExecutorsShareOneReader() async throws {
+        let db = try MultiplexingTests.database(depth: 64)
+        let gate = try await MultiplexingTests.Gate.closed(db)
+        let blocked = gate.blocker(db, on: Database.ioExecutor)
+        try await MultiplexingTests.waitForInFlight(db, 1)
+        var callers: [Task<Int, any Error>] = []
+        for i in 1...20 {
+            let executor: (any TaskExecutor)? = i.isMultiple(of: 2) ? Database.ioExecutor : nil
+            callers.append(Task(executorPreference: executor) { try await db.execute("SELECT \(i)::int")[0].decode(Int.self, column: 0) })
+            // one at a time, so the latest caller (which decides where the reader reads) alternates
+            try await MultiplexingTests.waitForInFlight(db, i + 1)
+        }
+        try await gate.open()
+        #expect(try await blocked.value == 0)
+        for (i, caller) in callers.enumerated() { #expect(try await caller.value == i + 1) }
+        // and again, with the reader's watch now from the last burst
+        for round in 1...3 {
+            async let a = Task(executorPreference: Database.ioExecutor) { try await db.execute("SELECT \(round)::int")[0].decode(Int.self, column: 0) }.value
+            async let b = Task { try await db.execute("SELECT \(round * 10)::int")[0].decode(Int.self, column: 0) }.value
+            #expect(try await a + b == round * 11)
+        }
+        try await gate.drop(db)
+        await db.shutdown()
+    }
+
     @Test func cancelledTasksOnTheIOThreadLeakNothing() async throws {
         let db = try TestServer.database(maxConnections: 1)
         try await db.transaction { _ in

@@ -23,8 +23,10 @@ struct MultiplexingTests {
         }
 
         /// A statement that blocks on the gate, run as a multiplexed execute.
-        func blocker(_ db: Database) -> Task<Int, any Error> {
-            Task { try await db.execute(SQLQuery(unsafeSQL: "SELECT count(*)::int FROM \(table)"))[0].decode(Int.self, column: 0) }
+        func blocker(_ db: Database, on executor: (any TaskExecutor)? = nil) -> Task<Int, any Error> {
+            Task(executorPreference: executor) {
+                try await db.execute(SQLQuery(unsafeSQL: "SELECT count(*)::int FROM \(table)"))[0].decode(Int.self, column: 0)
+            }
         }
 
         func open() async throws { _ = try await holder.simpleQuery("COMMIT") }

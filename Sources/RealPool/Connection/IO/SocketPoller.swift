@@ -13,6 +13,8 @@ import Synchronization
 ///
 /// Registrations are one-shot (`EPOLLONESHOT`): each wait arms the socket once, and the poller
 /// disarms it as it fires, so no stale wake-up can reach the next waiter of a reused descriptor.
+/// The one exception, `watchContinuously`, is for a multiplexer's reader on this very thread,
+/// on its own `dup` of the socket, which it removes from epoll before closing.
 final class SocketPoller: Sendable {
     static let shared = SocketPoller()
 
@@ -37,6 +39,9 @@ final class SocketPoller: Sendable {
         var wake: Wake
         var deadline: ContinuousClock.Instant?
         var id: UInt64
+        /// Set for `watchContinuously`: armed level-triggered for this interest, and kept after
+        /// it fires.
+        var continuous: IOInterest? = nil
     }
 
     private struct State {
@@ -113,6 +118,31 @@ final class SocketPoller: Sendable {
         return error
     }
 
+    /// Like `watch`, but the registration stays armed after it fires (level-triggered), so a
+    /// handler that watches again after every batch of results costs no `epoll_ctl`: only its
+    /// deadline changes. Only for handlers that run on the poller's thread and read the socket
+    /// before they return; otherwise readiness would fire again every turn. Ends with
+    /// `forget(socket:)`, or a one-shot `watch` takes its place.
+    func watchContinuously(socket: Int32, for interest: IOInterest, deadline: ContinuousClock.Instant?,
+                           handler: @escaping @Sendable (WaitOutcome) -> Void) -> PostgresError? {
+        let armed = state.withLock { s -> Bool in
+            if s.waiters[socket]?.continuous == interest {
+                s.waiters[socket]!.deadline = deadline
+                s.waiters[socket]!.wake = .handler(handler)
+                return true
+            }
+            return false
+        }
+        if armed {
+            if deadline != nil, !isCurrentThread { wake() }
+            return nil
+        }
+        let id = state.withLock { s -> UInt64 in s.nextID &+= 1; return s.nextID }
+        guard let error = register(socket, interest, Waiter(wake: .handler(handler), deadline: deadline, id: id, continuous: interest)) else { return nil }
+        state.withLock { _ = $0.waiters.removeValue(forKey: socket) }
+        return error
+    }
+
     /// Drops a `watch` on `socket` without calling its handler and removes the descriptor from
     /// epoll, before it is closed. Essential for a `dup`ed descriptor: epoll forgets a
     /// registration only when the last descriptor of the socket closes, so an armed one would
@@ -129,11 +159,13 @@ final class SocketPoller: Sendable {
     /// (the waiter is then still recorded; the caller removes it).
     private func register(_ socket: Int32, _ interest: IOInterest, _ waiter: Waiter) -> PostgresError? {
         state.withLock { s in
-            precondition(s.waiters[socket] == nil, "RealPool: two waiters on one socket")
+            // a continuous watch is replaced by the next registration of its owner
+            precondition(s.waiters[socket] == nil || s.waiters[socket]?.continuous != nil, "RealPool: two waiters on one socket")
             s.waiters[socket] = waiter
         }
         var ev = epoll_event()
-        ev.events = EPOLLIN.rawValue | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
+        ev.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+        if waiter.continuous == nil { ev.events |= EPOLLONESHOT.rawValue }
         if case .readWrite = interest { ev.events |= EPOLLOUT.rawValue }
         ev.data.fd = socket
         if epoll_ctl(epollFD, EPOLL_CTL_MOD, socket, &ev) != 0, epoll_ctl(epollFD, EPOLL_CTL_ADD, socket, &ev) != 0 {
@@ -172,7 +204,9 @@ final class SocketPoller: Sendable {
                 for i in 0..<Int(n) {
                     let fd = events[i].data.fd
                     if fd == wakeFD { continue }
-                    if let w = s.waiters.removeValue(forKey: fd) { ready.append(w.wake) }
+                    guard let w = s.waiters[fd] else { continue }
+                    if w.continuous == nil { s.waiters[fd] = nil }
+                    ready.append(w.wake)
                 }
             }
             for i in 0..<Int(n) where events[i].data.fd == wakeFD {
@@ -199,7 +233,8 @@ final class SocketPoller: Sendable {
             var out: [Wake] = []
             for (fd, w) in s.waiters where w.deadline.map({ $0 <= now }) ?? false {
                 out.append(w.wake)
-                s.waiters[fd] = nil
+                // a continuous watch stays armed; its handler sets the next deadline
+                if w.continuous == nil { s.waiters[fd] = nil } else { s.waiters[fd]!.deadline = nil }
             }
             return out
         }
