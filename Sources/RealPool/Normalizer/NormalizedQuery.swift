@@ -48,6 +48,9 @@ public struct NormalizedQuery: Sendable {
                           parameterCount: parameterCount, slots: slots, literalRanges: literalRanges)
     }
 
+    /// Whether both are the very same normalisation (one shape-cache entry), not just equal.
+    func isSameInstance(as other: NormalizedQuery) -> Bool { storage === other.storage }
+
     /// The text as the caller wrote it.
     public var sql: String { storage.sql }
     /// The placeholder style `sql` was read with.

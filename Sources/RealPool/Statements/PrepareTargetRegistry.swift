@@ -12,7 +12,7 @@ public final class PrepareTargetRegistry: Sendable {
     struct State {
         /// Candidates per fingerprint: usually one; several when targets share a canonical text but
         /// differ in which slots are literals (`status = 'a' AND id = $1` and `status = $1 AND id = $2`).
-        var byFingerprint: [UInt64: [RegisteredTarget]] = [:]
+        var byFingerprint: [UInt64: Candidates] = [:]
         /// Identity (canonical text plus slot layout) to target: "the same shape twice".
         var byIdentity: [String: RegisteredTarget] = [:]
         /// Which identity owns each statement name, to detect hash collisions.
@@ -23,6 +23,15 @@ public final class PrepareTargetRegistry: Sendable {
         var executionCounts: [String: Int] = [:]
         /// Set once rewriting is off for good (see `disableRewriting(because:)`).
         var rewritingDisabledReason: String?
+    }
+
+    struct Candidates {
+        var targets: [RegisteredTarget] = []
+        /// The last query matched against `targets` and its outcome: a hot statement's text comes
+        /// back as the very same `NormalizedQuery` from the shape cache, and its match is the same
+        /// until a target is added here. The query is held, so its identity cannot be reused by
+        /// another text while it is remembered.
+        var lastMatch: (query: NormalizedQuery, match: TargetMatch?)?
     }
 
     let state: Locked<State>
@@ -79,9 +88,10 @@ public final class PrepareTargetRegistry: Sendable {
         guard let candidates = state.withLock({ $0.rewritingDisabledReason == nil ? $0.byFingerprint[query.fingerprint] : nil }) else {
             return nil
         }
+        if let last = candidates.lastMatch, last.query.isSameInstance(as: query) { return last.match }
         var best: TargetMatch?
         var bestLiterals = Int.max
-        for candidate in candidates {
+        for candidate in candidates.targets {
             guard let sources = query.match(against: candidate.shape) else { continue }
             // Prefer the target that needs the fewest lifted literals: literals written into the
             // target never need a type check.
@@ -92,6 +102,11 @@ public final class PrepareTargetRegistry: Sendable {
                 best = TargetMatch(registered: candidate, sources: sources)
                 bestLiterals = literals
             }
+        }
+        state.withLock { state in
+            // targets are only ever added: the same count means the same candidates
+            guard state.byFingerprint[query.fingerprint]?.targets.count == candidates.targets.count else { return }
+            state.byFingerprint[query.fingerprint]?.lastMatch = (query, best)
         }
         return best
     }
@@ -135,7 +150,8 @@ public final class PrepareTargetRegistry: Sendable {
             let registered = RegisteredTarget(target: target, shape: shape, isAutomatic: isAutomatic)
             state.nameOwners[name] = identity
             state.byIdentity[identity] = registered
-            state.byFingerprint[shape.fingerprint, default: []].append(registered)
+            state.byFingerprint[shape.fingerprint, default: Candidates()].targets.append(registered)
+            state.byFingerprint[shape.fingerprint]?.lastMatch = nil
             state.executionCounts[shape.canonical] = nil
             return target
         }

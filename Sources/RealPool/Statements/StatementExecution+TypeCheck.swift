@@ -19,19 +19,21 @@ extension StatementExecution {
     /// parameter used at several places.
     static func parametersFit(_ match: TargetMatch, parameters: [PostgresBind], query: NormalizedQuery) -> Bool {
         guard parameters.count == query.parameterCount else { return false }
-        // On the hot path: a flag array, not a Set.
-        var used = [Bool](repeating: false, count: parameters.count)
-        var usedCount = 0
-        for (k, source) in match.sources.enumerated() {
-            switch source {
-            case .queryParameter(let n):
-                guard n >= 1, n <= parameters.count else { return false }
-                if !used[n - 1] { used[n - 1] = true; usedCount += 1 }
-            case .literal(let literal):
-                if literal.kind == .string, match.registered.sharedParameters.contains(k + 1) { return false }
+        // On the hot path: flags in scratch memory, not a Set.
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: parameters.count) { used in
+            used.initialize(repeating: false)
+            var usedCount = 0
+            for (k, source) in match.sources.enumerated() {
+                switch source {
+                case .queryParameter(let n):
+                    guard n >= 1, n <= parameters.count else { return false }
+                    if !used[n - 1] { used[n - 1] = true; usedCount += 1 }
+                case .literal(let literal):
+                    if literal.kind == .string, match.registered.sharedParameters.contains(k + 1) { return false }
+                }
             }
+            return usedCount == parameters.count
         }
-        return usedCount == parameters.count
     }
 
     /// Whether binding can only be judged once the parameter types are known.
@@ -58,20 +60,23 @@ extension StatementExecution {
     static func bindable(_ match: TargetMatch, parameters: [PostgresBind], types: [PostgresType]) -> Bool {
         guard types.count == match.sources.count else { return false }
         // The type each caller parameter got so far (`.unspecified` = not seen yet).
-        var typeOfCallerParameter = [PostgresType](repeating: .unspecified, count: parameters.count)
-        for (k, source) in match.sources.enumerated() {
-            let type = types[k]
-            switch source {
-            case .literal(let literal):
-                guard literal.canBind(toParameterOfType: type.rawValue) else { return false }
-            case .queryParameter(let n):
-                let given = parameters[n - 1].type
-                if given != .unspecified, given != type { return false }
-                let other = typeOfCallerParameter[n - 1]
-                if other != .unspecified, other != type { return false }
-                typeOfCallerParameter[n - 1] = type
+        return withUnsafeTemporaryAllocation(of: PostgresType.self, capacity: parameters.count) { typeOfCallerParameter in
+            typeOfCallerParameter.initialize(repeating: .unspecified)
+            defer { typeOfCallerParameter.deinitialize() }
+            for (k, source) in match.sources.enumerated() {
+                let type = types[k]
+                switch source {
+                case .literal(let literal):
+                    guard literal.canBind(toParameterOfType: type.rawValue) else { return false }
+                case .queryParameter(let n):
+                    let given = parameters[n - 1].type
+                    if given != .unspecified, given != type { return false }
+                    let other = typeOfCallerParameter[n - 1]
+                    if other != .unspecified, other != type { return false }
+                    typeOfCallerParameter[n - 1] = type
+                }
             }
+            return true
         }
-        return true
     }
 }

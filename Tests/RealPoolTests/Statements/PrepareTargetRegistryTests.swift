@@ -15,6 +15,30 @@ struct PrepareTargetRegistryTests {
         #expect(a.sql == "SELECT id, name FROM items WHERE id = $1")
     }
 
+    /// A hot query's match is remembered per shape; the memory must never outlive a change of the
+    /// targets, nor answer for another text of the same shape.
+    @Test func aRememberedMatchFollowsNewTargetsAndNeverAnswersForAnotherText() throws {
+        let registry = PrepareTargetRegistry()
+        let five = Normalizer().normalize("SELECT v FROM t WHERE id = 5")
+        let six = Normalizer().normalize("SELECT v FROM t WHERE id = 6")
+        try registry.register("SELECT v FROM t WHERE id = 7")
+        #expect(registry.match(five) == nil)
+        #expect(registry.match(five) == nil)
+        let general = try registry.register("SELECT v FROM t WHERE id = $1")
+        for _ in 1...2 {
+            let (target, sources) = try #require(registry.match(five))
+            #expect(target == general)
+            #expect(sources == [.literal(five.literals[0])])
+        }
+        let (_, sixSources) = try #require(registry.match(six))
+        #expect(sixSources == [.literal(six.literals[0])])
+        #expect(six.literals[0].value == "6")
+        let (_, again) = try #require(registry.match(five))
+        #expect(again == [.literal(five.literals[0])])
+        registry.disableRewriting(because: "test")
+        #expect(registry.match(five) == nil)
+    }
+
     @Test func namesAreStableAndDerivedFromTheShape() throws {
         let sql = "SELECT id FROM items WHERE id = $1 AND name = $2"
         let shape = Normalizer().normalize(sql)
