@@ -12,5 +12,5 @@ struct BenchCase: Sendable, Hashable {
     var executor = BenchExecutorKind.global
 
     var poolLabel: String { hold ? "hold" : "asap" }
-    var label: String { "\(workload) \(mode.rawValue) \(poolLabel) W=\(workers) P=\(poolSize)" + (pipelineDepth > 1 ? " D=\(pipelineDepth)" : "") + (executor == .io ? " io" : "") }
+    var label: String { "\(workload) \(mode.rawValue) \(poolLabel) W=\(workers) P=\(poolSize)" + (pipelineDepth > 1 ? " D=\(pipelineDepth)" : "") + (executor == .global ? "" : " \(executor.rawValue)") }
 }

@@ -9,7 +9,8 @@ struct CaseResult: Codable, Sendable {
     var poolSize: Int
     /// `--pipeline-depth`: statements one connection carries at once (1 = no multiplexing).
     var pipelineDepth: Int
-    /// `--executor`: `global` or `io` (worker tasks prefer `Database.ioExecutor`).
+    /// `--executor`: `global`, `io` (worker tasks prefer `Database.ioExecutor`) or `ioN` (spread over
+    /// `Database.ioExecutors(N)`).
     var executor: String
     var thinkMs: Int?
     /// `ops` or, for bursty workloads, `requests`.
@@ -34,7 +35,7 @@ struct CaseResult: Codable, Sendable {
     var speedupVsUnpipelined: Double?
     /// Multiplexed rows: p99 of the same case at pipeline depth 1, to read beside this row's.
     var unpipelinedP99Ms: Double?
-    /// `io` rows: ops/s divided by the same case's on the global executor.
+    /// `io`/`ioN` rows: ops/s divided by the same case's on the global executor.
     var speedupVsGlobalExecutor: Double?
     /// Bursty only: W / T, the most requests/s W workers thinking T ms each can make.
     var boundPerS: Double?

@@ -29,7 +29,7 @@ struct CaseRunner: Sendable {
                 return WorkerOutcome()
             }
             for worker in 0..<benchCase.workers {
-                group.addTask(executorPreference: benchCase.executor.preference) {
+                group.addTask(executorPreference: benchCase.executor.preference(forWorker: worker)) {
                     var rng = SeededGenerator(seed: seed, stream: UInt64(worker))
                     var outcome = WorkerOutcome()
                     while !Task.isCancelled {

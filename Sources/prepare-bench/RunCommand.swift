@@ -34,7 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("pipeline-depth"), help: "Pipeline depths to sweep, e.g. 1,64: autocommit statements one connection carries at once (DatabaseConfiguration.pipelineDepth; default 1 = no multiplexing).")
     var pipelineDepths: IntList?
 
-    @Option(help: "Executors of the worker tasks to sweep: global (the cooperative pool), io (Database.ioExecutor), or global,io (default: global).")
+    @Option(help: "Executors of the worker tasks to sweep: global (the cooperative pool), io (Database.ioExecutor), ioN (workers spread over N I/O threads, Database.ioExecutors(N)), comma-separated (default: global).")
     var executor: String?
 
     @Option(name: .customLong("reply-spin-us"), help: "ConnectionConfiguration.replySpin in microseconds, 0 = off (default: the library's, 200).")

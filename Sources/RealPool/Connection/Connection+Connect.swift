@@ -20,7 +20,7 @@ extension Connection {
         let attempt = try ConnectAttempt(configuration)
         let deadline = ContinuousClock.now.advanced(by: configuration.connectTimeout)
         while let interest = try attempt.advance() {
-            if try await SocketPoller.shared.wait(socket: PQsocket(attempt.pg), for: interest, deadline: deadline) == .timedOut {
+            if try await SocketPoller.forCurrentThread.wait(socket: PQsocket(attempt.pg), for: interest, deadline: deadline) == .timedOut {
                 throw attempt.timedOut()
             }
         }

@@ -45,7 +45,7 @@ extension Connection {
                     continue
                 }
                 do {
-                    let outcome = try await SocketPoller.shared.wait(socket: socket, for: interest, deadline: wakeBy, cancellable: !cancelSent)
+                    let outcome = try await SocketPoller.forCurrentThread.wait(socket: socket, for: interest, deadline: wakeBy, cancellable: !cancelSent)
                     if outcome == .timedOut {
                         if cancelSent { throw abandonAfterTimeout() }
                         cancelSent = true
@@ -69,7 +69,7 @@ extension Connection {
     private func pollForReply() -> Bool {
         guard let budget = configuration.replySpin, budget > .zero,
               ReplySpin.waiting.load(ordering: .relaxed) <= ReplySpin.maxWaiting,
-              SocketPoller.shared.mayPollForReplyHere,
+              SocketPoller.mayPollForReplyOnCurrentThread,
               replySpinHistory.shouldPoll() else { return false }
         let hit = ReplySpin.poll(socket: socket, budget: budget)
         replySpinHistory.record(hit: hit)

@@ -61,13 +61,15 @@ final class PipelineMultiplexer: @unchecked Sendable {
         /// connection reuses. The dup is closed only by the reader's end, after it left epoll.
         var readerSocket: Int32 = -1
         var readerRunning: Bool { readerSocket >= 0 }
+        /// The I/O thread whose epoll watches `readerSocket`: the claimant's own, or `shared`.
+        var readerPoller: SocketPoller?
         var needsFlush = false
         var inPipelineMode = false
         var lost: PostgresError?
-        /// Whether the latest caller runs on the I/O executor (``Database/ioExecutor``). Its
-        /// callers chose to run on the poller's thread, so the reader reads there too, in the
-        /// poller's turn, rather than hopping to the cooperative pool and back.
-        var callersOnIOThread = false
+        /// The I/O thread the latest caller runs on (``Database/ioExecutor``), if any. When it is
+        /// the reader's own, the callers chose to run on that thread, so the reader reads there
+        /// too, in the poller's turn, rather than hopping to another thread and back.
+        var callerPoller: SocketPoller?
     }
 
     /// What the reader must do after one pass, worked out under the lock and done outside it.
@@ -164,7 +166,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
                         lose(error as? PostgresError ?? PostgresError(.connectionLost, "\(error)"), &s, &failed)
                         return (false, .failure(s.lost ?? error))
                     }
-                    s.callersOnIOThread = SocketPoller.shared.isCurrentThread
+                    s.callerPoller = SocketPoller.current
                     s.requests.append(Request(id: id, stepCount: groups.reduce(0) { $0 + $1.count }, syncsLeft: groups.count,
                                               deadline: deadline, waiter: continuation, onAbandoned: onAbandoned))
                     return (claimReader(&s, &failed), nil)
@@ -224,15 +226,17 @@ final class PipelineMultiplexer: @unchecked Sendable {
             return false
         }
         s.readerSocket = socket
+        s.readerPoller = SocketPoller.forCurrentThread
         return true
     }
 
     /// The reader is done: its descriptor leaves epoll, then closes.
     private func releaseReaderSocket(_ s: inout State) {
         guard s.readerSocket >= 0 else { return }
-        SocketPoller.shared.forget(socket: s.readerSocket)
+        s.readerPoller?.forget(socket: s.readerSocket)
         Glibc.close(s.readerSocket)
         s.readerSocket = -1
+        s.readerPoller = nil
     }
 
     // MARK: waiting and abandoning
@@ -258,18 +262,21 @@ final class PipelineMultiplexer: @unchecked Sendable {
             guard let (interest, wakeBy) = pump(&s, &deliveries) else { return }
             // Armed under the lock, so that `lose` (which closes the socket under it too) can
             // never leave a watch on a descriptor another connection may reuse.
+            let poller = s.readerPoller!
             let error: PostgresError?
-            if s.callersOnIOThread {
+            if s.callerPoller === poller {
                 // The callers run on the poller's thread, so the reader does too, in the poller's
                 // turn; it reads before it returns, so its watch can stay armed between batches.
-                error = SocketPoller.shared.watchContinuously(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
+                error = poller.watchContinuously(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
                     self.resume(after: outcome)
                 }
             } else {
                 // Read in a task, not on the poller's thread: a large result takes a while to
-                // parse, and every connection's wake-ups go through that one thread.
-                error = SocketPoller.shared.watch(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
-                    Task { self.resume(after: outcome) }
+                // parse, and the wake-ups of every connection it watches go through that thread.
+                // The task runs where the latest caller runs (its I/O thread, or the global pool).
+                let callers = s.callerPoller
+                error = poller.watch(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
+                    Task(executorPreference: callers) { self.resume(after: outcome) }
                 }
             }
             if let error { lose(error, &s, &deliveries) }

@@ -27,9 +27,33 @@ extension Database {
     /// do not inherit the preference (SE-0417).
     public static var ioExecutor: any TaskExecutor { SocketPoller.shared }
 
-    /// Leases on the calling thread, refusing the I/O thread, where the wait would deadlock.
+    /// The first `count` I/O threads as task executors (the first is ``ioExecutor``), starting
+    /// those that do not run yet; they then live as long as the process.
+    ///
+    /// One thread does all the I/O of the process and runs every task that prefers it. When
+    /// that thread is busy all the time (`top -H` shows it near 100 %) and cores are left, spread
+    /// the tasks over several: each thread waits for the sockets of the tasks that run on it, so
+    /// a statement's reply still resumes its task with no hand-over, as `pgbench -j` spreads its
+    /// clients over threads:
+    ///
+    /// ```swift
+    /// let executors = Database.ioExecutors(2)
+    /// for (i, job) in jobs.enumerated() {
+    ///     group.addTask(executorPreference: executors[i % executors.count]) { try await run(job) }
+    /// }
+    /// ```
+    ///
+    /// Each thread takes a core while busy, and on a small machine the server needs them too:
+    /// measure (`prepare-bench --io-threads`). A multiplexed connection shared by tasks on
+    /// different threads reads its results on one of them and hands each result to its task's
+    /// thread.
+    public static func ioExecutors(_ count: Int) -> [any TaskExecutor] {
+        SocketPoller.pollers(max(1, count))
+    }
+
+    /// Leases on the calling thread, refusing the I/O threads, where the wait would deadlock.
     func leaseBlocking(callSite: CallSite) throws -> ConnectionPool<PooledConnection>.Lease {
-        if SocketPoller.shared.isCurrentThread { throw UsageError.blockingOnIOExecutor }
+        if SocketPoller.current != nil { throw UsageError.blockingOnIOExecutor }
         return try pool.leaseBlocking(callSite: callSite)
     }
 }

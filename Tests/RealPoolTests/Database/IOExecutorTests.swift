@@ -198,9 +198,54 @@ struct IOExecutorTests {
             let t = #expect(throws: UsageError.self) { try db.blocking.transaction { _ in } }
             #expect(t?.message.contains("I/O executor") == true)
         }
+        await withTaskExecutorPreference(Database.ioExecutors(2)[1]) {
+            let e = #expect(throws: UsageError.self) { try db.blocking.execute("SELECT 1") }
+            #expect(e?.message.contains("I/O executor") == true)
+        }
         // nothing was leased by the refused calls, and the pool still serves
         #expect(db.statistics["leased"] == 0)
         #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
+        await db.shutdown()
+    }
+
+    // MARK: several I/O threads
+
+    @Test func theFirstOfSeveralIOThreadsIsTheIOExecutor() {
+        let two = Database.ioExecutors(2).compactMap { $0 as? SocketPoller }
+        let one = Database.ioExecutors(1).compactMap { $0 as? SocketPoller }
+        let again = Database.ioExecutors(2).compactMap { $0 as? SocketPoller }
+        let first = two.count == 2 && two[0] === SocketPoller.shared && one.count == 1 && one[0] === SocketPoller.shared
+        let second = again.count == 2 && again[1] === two[1] && two[1] !== two[0]
+        #expect(first)
+        #expect(second)
+    }
+
+    /// Each task waits for its replies on its own I/O thread and is resumed there: with a
+    /// connection of its own, and with a multiplexed connection whose reader runs on the other.
+    @Test(arguments: [1, 16]) func tasksOnTwoIOThreadsAreResumedEachOnItsOwn(pipelineDepth: Int) async throws {
+        let db = try TestServer.database(maxConnections: 2) { $0.pipelineDepth = pipelineDepth }
+        let pollers = SocketPoller.pollers(2)
+        let results = try await withThrowingTaskGroup(of: (Int, Int, Bool).self) { group in
+            for i in 0..<40 {
+                let poller = pollers[i % 2]
+                group.addTask(executorPreference: poller) {
+                    var onOwnThread = poller.isCurrentThread
+                    var sum = 0
+                    for k in 1...5 {
+                        sum += try await db.execute("SELECT \(i * 10 + k)::int")[0].decode(Int.self, column: 0)
+                        onOwnThread = onOwnThread && poller.isCurrentThread
+                    }
+                    return (i, sum, onOwnThread)
+                }
+            }
+            return try await group.reduce(into: [(Int, Int, Bool)]()) { $0.append($1) }
+        }
+        #expect(results.count == 40)
+        for (i, sum, onOwnThread) in results {
+            #expect(sum == 5 * i * 10 + 15)
+            #expect(onOwnThread)
+        }
+        #expect(db.statistics["leased"] == 0)
         await db.shutdown()
     }
 }

@@ -26,6 +26,11 @@ extension SocketPoller: TaskExecutor {
         !isCurrentThread || jobs.withLock { $0.pending.isEmpty }
     }
 
+    /// `mayPollForReplyHere` for whichever thread the caller is on.
+    static var mayPollForReplyOnCurrentThread: Bool {
+        current?.mayPollForReplyHere ?? true
+    }
+
     /// Runs the jobs queued so far. Jobs they enqueue wait for the next turn, so sockets are
     /// polled between turns and a task that keeps yielding cannot starve the others' replies.
     func runPendingJobs() {

@@ -3,8 +3,9 @@ import Glibc
 import CEpoll
 import Synchronization
 
-/// One background thread that waits on every connection's socket with epoll and resumes the task
-/// that waits for it. Async callers therefore never park a cooperative-pool thread in libpq: they
+/// A background thread that waits on connections' sockets with epoll and resumes the task that
+/// waits for it. One (`shared`) serves every task by default; more can be started as executors
+/// (``Database/ioExecutors(_:)``), each waiting for the sockets of the tasks that run on it. Async callers therefore never park a cooperative-pool thread in libpq: they
 /// suspend, and the poller wakes them when the server has answered.
 ///
 /// The thread is also a `TaskExecutor` (``Database/ioExecutor``, in `SocketPoller+TaskExecutor`):
@@ -16,7 +17,37 @@ import Synchronization
 /// The one exception, `watchContinuously`, is for a multiplexer's reader on this very thread,
 /// on its own `dup` of the socket, which it removes from epoll before closing.
 final class SocketPoller: Sendable {
+    /// The first I/O thread: every wait from outside the I/O threads goes here.
     static let shared = SocketPoller()
+
+    /// The I/O threads started so far beyond `shared`, in order (``Database/ioExecutors(_:)``).
+    private static let others = Locked<[SocketPoller]>([])
+
+    /// The first `count` I/O threads, starting those not running yet. They live as long as the
+    /// process, like `shared`.
+    static func pollers(_ count: Int) -> [SocketPoller] {
+        precondition(count >= 1, "RealPool: at least one I/O thread")
+        return [shared] + others.withLock { others in
+            while others.count < count - 1 { others.append(SocketPoller()) }
+            return Array(others.prefix(count - 1))
+        }
+    }
+
+    /// The I/O thread the caller runs on, if it runs on one.
+    static var current: SocketPoller? {
+        guard let me = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<SocketPoller>.fromOpaque(me).takeUnretainedValue()
+    }
+
+    /// Where the caller's waits go: its own I/O thread, so that the reply resumes it there with no
+    /// hand-over, or `shared` from any other thread.
+    static var forCurrentThread: SocketPoller { current ?? shared }
+
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "RealPool: cannot create a thread-local key")
+        return key
+    }()
 
     enum WaitOutcome: Sendable { case ready, timedOut }
 
@@ -184,6 +215,8 @@ final class SocketPoller: Sendable {
 
     private func run(epollFD: Int32, wakeFD: Int32) {
         threadID.store(pthread_self(), ordering: .releasing)
+        // pollers are never deallocated: an unretained reference is safe for the thread's life
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         var events = [epoll_event](repeating: epoll_event(), count: 64)
         while true {
             runPendingJobs()
