@@ -15,9 +15,10 @@ extension Database {
     /// }
     /// ```
     ///
-    /// The executor is one thread for the whole process (every `Database` shares it). Everything a
-    /// preferring task does between its awaits runs on that thread and holds up every other
-    /// statement of the process, so use it only for work that is light between statements:
+    /// The executor is one thread, shared by every `Database` of the process (more with
+    /// ``ioExecutors(_:)``). Everything a preferring task does between its awaits runs on that
+    /// thread and holds up every other statement on it, so use it only for work that is light
+    /// between statements:
     /// - no CPU-heavy work (encode a large response elsewhere, or hop off with a task of its own);
     /// - no blocking calls of any kind; the ``BlockingDatabase`` API refuses to run there with a
     ///   ``UsageError``, because waiting for a connection on the thread that must deliver it
