@@ -4,9 +4,10 @@ import CEpoll
 import Synchronization
 
 /// A background thread that waits on connections' sockets with epoll and resumes the task that
-/// waits for it. One (`shared`) serves every task by default; more can be started as executors
-/// (``Database/ioExecutors(_:)``), each waiting for the sockets of the tasks that run on it. Async callers therefore never park a cooperative-pool thread in libpq: they
-/// suspend, and the poller wakes them when the server has answered.
+/// waits for it. Async callers therefore never park a cooperative-pool thread in libpq: they
+/// suspend, and the poller wakes them when the server has answered. One (`shared`) serves every
+/// task by default; more can be started as executors (``Database/ioExecutors(_:)``), each waiting
+/// for the sockets of the tasks that run on it.
 ///
 /// The thread is also a `TaskExecutor` (``Database/ioExecutor``, in `SocketPoller+TaskExecutor`):
 /// tasks that prefer it run between polls on this very thread, so a statement's reply resumes its
