@@ -48,8 +48,12 @@ extension Database {
     /// measure (`prepare-bench --io-threads`). A multiplexed connection shared by tasks on
     /// different threads reads its results on one of them and hands each result to its task's
     /// thread.
+    ///
+    /// - Precondition: `count` is between 1 and 256; each thread is a real thread for the life of
+    ///   the process, so more than a few per core only costs memory and scheduling.
     public static func ioExecutors(_ count: Int) -> [any TaskExecutor] {
-        SocketPoller.pollers(max(1, count))
+        precondition((1...256).contains(count), "RealPool: Database.ioExecutors(\(count)): the count of I/O threads must be between 1 and 256")
+        return SocketPoller.pollers(count)
     }
 
     /// Leases on the calling thread, refusing the I/O threads, where the wait would deadlock.
