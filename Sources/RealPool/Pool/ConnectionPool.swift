@@ -101,10 +101,11 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     /// Waits for a connection, suspending (never blocking) while none is free. A `shared` lease may be
     /// a connection that other shared lessees hold at the same time (pipelined multiplexing).
-    func lease(callSite: CallSite, shared: Bool = false) async throws -> Lease {
+    /// `affinity` names the caller's thread when connections last leased from it are preferred.
+    func lease(callSite: CallSite, shared: Bool = false, affinity: Int? = nil) async throws -> Lease {
         let started = ContinuousClock.now
         let request: RequestID
-        switch register(callSite, shared: shared, at: started) {
+        switch register(callSite, shared: shared, affinity: affinity, at: started) {
         case .leased(let lease):
             // served under the one lock: no wait worth another clock reading
             metrics.waitTime.recordNanoseconds(0)
@@ -175,12 +176,12 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     /// Asks the state machine for a connection. The hot path, a connection free for the taking,
     /// is settled under this one lock: the lease is recorded and returned without passing through
     /// the waiter slots, which only a request that has to wait needs.
-    private func register(_ callSite: CallSite, shared: Bool = false, at clock: ContinuousClock.Instant) -> Registration {
+    private func register(_ callSite: CallSite, shared: Bool = false, affinity: Int? = nil, at clock: ContinuousClock.Instant) -> Registration {
         let now = instant(clock)
         let (request, actions, served, gauges) = state.withLock { s -> (RequestID, [Action], (lease: Lease, joining: Bool)?, Gauges) in
             let id = s.nextRequestID
             s.nextRequestID += 1
-            var actions = s.machine.leaseRequested(id, shared: shared, now: now)
+            var actions = s.machine.leaseRequested(id, shared: shared, affinity: affinity, now: now)
             if let index = actions.firstIndex(where: { $0.grant(to: id) != nil }),
                let (connectionID, joining) = actions[index].grant(to: id),
                let resource = s.resources[connectionID]?.resource {

@@ -19,7 +19,7 @@ import Synchronization
 /// on its own `dup` of the socket, which it removes from epoll before closing.
 final class SocketPoller: Sendable {
     /// The first I/O thread: every wait from outside the I/O threads goes here.
-    static let shared = SocketPoller()
+    static let shared = SocketPoller(index: 0)
 
     /// The I/O threads started so far beyond `shared`, in order (``Database/ioExecutors(_:)``).
     private static let others = Locked<[SocketPoller]>([])
@@ -29,7 +29,7 @@ final class SocketPoller: Sendable {
     static func pollers(_ count: Int) -> [SocketPoller] {
         precondition(count >= 1, "RealPool: at least one I/O thread")
         return [shared] + others.withLock { others in
-            while others.count < count - 1 { others.append(SocketPoller()) }
+            while others.count < count - 1 { others.append(SocketPoller(index: others.count + 1)) }
             return Array(others.prefix(count - 1))
         }
     }
@@ -98,7 +98,12 @@ final class SocketPoller: Sendable {
     /// Whether the caller runs on the poller's thread (a job of a task that prefers the I/O executor).
     var isCurrentThread: Bool { pthread_equal(pthread_self(), threadID.load(ordering: .acquiring)) != 0 }
 
-    private init() {
+    /// Its place among the I/O threads (0 for `shared`): the pool's affinity for connections
+    /// leased from this thread.
+    let index: Int
+
+    private init(index: Int) {
+        self.index = index
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         precondition(epollFD >= 0 && wakeFD >= 0, "RealPool: cannot create epoll/eventfd: \(String(cString: strerror(errno)))")

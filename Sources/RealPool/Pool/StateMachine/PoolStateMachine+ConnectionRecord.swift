@@ -30,6 +30,8 @@ extension PoolStateMachine {
         /// Reported lost while leased: the lessee will find out; close it when it comes back whatever
         /// state it is returned in.
         var lostWhileLeased = false
+        /// The `affinity` of the waiter that last leased it while it had no other lessee.
+        var affinity: Int?
 
         init(id: ConnectionID) {
             self.id = id

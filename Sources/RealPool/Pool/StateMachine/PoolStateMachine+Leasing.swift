@@ -5,14 +5,14 @@ extension PoolStateMachine {
     /// (first-come first-served) with an `acquireTimeout` timer, and a connection is opened if the queue
     /// is not already covered by connections being opened or reset. Fails at once when the pool is
     /// shutting down or `maxWaiters` requests are already waiting.
-    mutating func leaseRequested(_ request: RequestID, shared: Bool = false, now: Instant) -> [Action] {
+    mutating func leaseRequested(_ request: RequestID, shared: Bool = false, affinity: Int? = nil, now: Instant) -> [Action] {
         statistics.leaseRequests += 1
         guard isRunning else {
             statistics.failedShutdown += 1
             return [.failRequest(request, .shutdown)]
         }
         var actions: [Action] = []
-        let waiter = Waiter(id: request, enqueuedAt: now, deadline: now + configuration.acquireTimeout, shared: shared)
+        let waiter = Waiter(id: request, enqueuedAt: now, deadline: now + configuration.acquireTimeout, shared: shared, affinity: affinity)
         // The hot path: nobody queued and a connection ready that needs no ping. Served as
         // `serveWaiters` would serve it, without passing through the queue.
         if queue.isEmpty, let id = leasableConnection(for: waiter, now: now, into: &actions),
@@ -154,29 +154,31 @@ extension PoolStateMachine {
 
     /// The connection to lease next: the most recently used idle one that has not expired; for a shared
     /// request, failing that and once the pool is at `maxConnections`, the shared connection with the
-    /// fewest lessees that has room. Expired idle
-    /// connections met on the way are closed (and replaced by `openConnectionsIfNeeded`), never handed
-    /// out.
+    /// fewest lessees that has room. A waiter with an `affinity` prefers, among those, one last leased
+    /// from its thread. Expired idle connections met on the way are closed (and replaced by
+    /// `openConnectionsIfNeeded`), never handed out.
     private mutating func leasableConnection(for waiter: Waiter, now: Instant, into actions: inout [Action]) -> ConnectionID? {
         while let id = idleStack.last {
             if connections[id]!.isExpired(at: now) {
                 close(id, reason: .lifetimeExpired, into: &actions)
                 continue
             }
-            return id
+            guard let affinity = waiter.affinity, connections[id]!.affinity != affinity else { return id }
+            let mine = idleStack.lastIndex { connections[$0]!.affinity == affinity && !connections[$0]!.isExpired(at: now) }
+            return mine.map { idleStack[$0] } ?? id
         }
         // Spread before sharing: while the pool may open another connection, a shared request waits
         // for one (more backends use more server cores); at the cap it joins a busy one.
         guard waiter.shared, configuration.sharedLesseesPerConnection > 1,
               connections.count >= configuration.maxConnections else { return nil }
-        var best: (id: ConnectionID, load: Int)?
+        // ranked by: last leased from the waiter's thread, then fewest lessees, then lowest id
+        var best: (id: ConnectionID, rank: (Int, Int, ConnectionID))?
         for (id, record) in connections {
             let leases = record.lessees
             guard !leases.isEmpty, leases.count < configuration.sharedLesseesPerConnection,
                   leases.allSatisfy(\.waiter.shared), !record.lostWhileLeased, !record.isExpired(at: now) else { continue }
-            if best == nil || leases.count < best!.load || (leases.count == best!.load && id < best!.id) {
-                best = (id, leases.count)
-            }
+            let rank = (waiter.affinity != nil && record.affinity == waiter.affinity ? 0 : 1, leases.count, id)
+            if best == nil || rank < best!.rank { best = (id, rank) }
         }
         return best?.id
     }
@@ -213,6 +215,7 @@ extension PoolStateMachine {
         waiter.timerScheduled = false  // cancelled below; a re-queue must schedule it again
         let wait = now - waiter.enqueuedAt
         let joining = !connections[id]!.lessees.isEmpty
+        if !joining { connections[id]!.affinity = waiter.affinity }
         addLessee(Lease(waiter: waiter, since: now, chargedWait: wait), to: id)
         let lesseeCount = connections[id]!.lessees.count
 

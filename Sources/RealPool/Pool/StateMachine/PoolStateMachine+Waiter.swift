@@ -13,5 +13,9 @@ extension PoolStateMachine {
         /// A shared request may join a connection that other shared lessees hold (pipelined
         /// multiplexing); an exclusive one needs a connection to itself.
         var shared: Bool = false
+        /// The I/O thread the requester runs on (``Database/ioExecutors(_:)``), if any: a
+        /// connection last leased from that thread is preferred, so a multiplexed connection's
+        /// callers and its reader share a thread and no result hops between threads.
+        var affinity: Int? = nil
     }
 }

@@ -41,6 +41,49 @@ struct PoolStateMachineSharingTests {
         #expect(sm.invariantViolations() == [])
     }
 
+    /// With several I/O threads, a shared request joins the connection last leased from its own
+    /// thread before a less busy one, so a connection's callers and its reader share a thread.
+    @Test func sharedRequestsJoinTheConnectionOfTheirThreadFirst() {
+        var sm = PoolSM(configuration: sharingConfiguration(max: 2, depth: 3))
+        let a = sm.leaseRequested(1, shared: true, affinity: 1, now: poolTime(0)).created[0]
+        _ = sm.connectSucceeded(a, now: poolTime(0), lifetime: nil)
+        let b = sm.leaseRequested(2, shared: true, affinity: 2, now: poolTime(0)).created[0]
+        _ = sm.connectSucceeded(b, now: poolTime(0), lifetime: nil)
+        #expect(sm.connections[a]!.affinity == 1 && sm.connections[b]!.affinity == 2)
+        // thread 1's requests pile onto a (2, then 3 lessees) although b has only one
+        #expect(sm.leaseRequested(3, shared: true, affinity: 1, now: poolTime(1)).compactMap(joins).map(\.connection) == [a])
+        #expect(sm.leaseRequested(4, shared: true, affinity: 1, now: poolTime(1)).compactMap(joins).map(\.connection) == [a])
+        // a is full: the next one of thread 1 joins b rather than wait
+        #expect(sm.leaseRequested(5, shared: true, affinity: 1, now: poolTime(1)).compactMap(joins).map(\.connection) == [b])
+        // without an affinity the least busy connection is taken, as before
+        #expect(sm.leaseRequested(6, shared: true, now: poolTime(1)).compactMap(joins).map(\.connection) == [b])
+        // joining never changes a connection's affinity
+        #expect(sm.connections[a]!.affinity == 1 && sm.connections[b]!.affinity == 2)
+        #expect(sm.invariantViolations() == [])
+    }
+
+    /// An idle connection last leased from the requester's thread is preferred to the most
+    /// recently used one; a request from no I/O thread still takes the most recently used.
+    @Test func anIdleConnectionOfTheRequestersThreadIsPreferred() {
+        var sm = PoolSM(configuration: sharingConfiguration(max: 2, depth: 1))
+        let a = sm.leaseRequested(1, affinity: 1, now: poolTime(0)).created[0]
+        _ = sm.connectSucceeded(a, now: poolTime(0), lifetime: nil)
+        let b = sm.leaseRequested(2, affinity: 2, now: poolTime(0)).created[0]
+        _ = sm.connectSucceeded(b, now: poolTime(0), lifetime: nil)
+        _ = sm.released(a, now: poolTime(1), state: .idle)
+        _ = sm.released(b, now: poolTime(2), state: .idle)  // b is the most recently used
+        #expect(sm.leaseRequested(3, affinity: 1, now: poolTime(3)).leases.map(\.connection) == [a])
+        _ = sm.released(a, now: poolTime(4), state: .idle)  // now a is the most recently used
+        #expect(sm.leaseRequested(4, affinity: 2, now: poolTime(5)).leases.map(\.connection) == [b])
+        _ = sm.released(b, now: poolTime(6), state: .idle)
+        #expect(sm.leaseRequested(5, now: poolTime(7)).leases.map(\.connection) == [b])
+        // a thread no connection was leased from takes the most recently used
+        _ = sm.released(b, now: poolTime(8), state: .idle)
+        #expect(sm.leaseRequested(6, affinity: 3, now: poolTime(9)).leases.map(\.connection) == [b])
+        #expect(sm.connections[b]!.affinity == 3)
+        #expect(sm.invariantViolations() == [])
+    }
+
     @Test func anExclusiveRequestAtTheHeadLetsSharedConnectionsDrain() {
         var sm = PoolSM(configuration: sharingConfiguration(max: 1, depth: 4))
         let id = sm.leaseRequested(1, shared: true, now: poolTime(0)).created[0]
