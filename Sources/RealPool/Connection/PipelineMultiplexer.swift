@@ -27,11 +27,11 @@ import Glibc
 /// closed and every request in flight fails with `connectionLost`.
 final class PipelineMultiplexer: @unchecked Sendable {
     typealias Outcomes = [Result<QueryResult, PostgresError>]
-    /// A caller waiting for its outcomes. Unsafe rather than checked: every resume takes the
-    /// continuation out of the state under the lock first (a request leaves `requests`, or its
-    /// `waiter` becomes nil), so each is resumed exactly once by construction, and the checked
-    /// variant's canary would cost an allocation and an atomic per statement.
-    typealias Waiter = UnsafeContinuation<Outcomes?, any Error>
+    /// A caller waiting for its outcomes. Every resume takes it out of the state under the lock
+    /// first (a request leaves `requests`, or its `waiter` becomes nil), so each is resumed once.
+    /// Checked anyway: the unsafe variant measured no faster here, and ThreadSanitizer cannot see
+    /// the runtime's own ordering between a resume on the reader's thread and the suspension.
+    typealias Waiter = CheckedContinuation<Outcomes?, any Error>
 
     /// Thrown to a caller that stopped waiting while its request was in flight; `reason` is what
     /// the caller sees (`CancellationError` or a `.timeout` error).
@@ -149,7 +149,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         // its own lock: the connection's is often held by the reader for a whole batch of results
         let id = requestIDs.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: Waiter) in
+            try await withCheckedThrowingContinuation { (continuation: Waiter) in
                 var failed = Deliveries()
                 let (startReader, early) = state.withLock { s -> (Bool, Result<Outcomes?, any Error>?) in
                     // Not sent yet, so nothing to drop later: a plain cancellation.
