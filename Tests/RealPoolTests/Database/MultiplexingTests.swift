@@ -54,10 +54,20 @@ struct MultiplexingTests {
     }
 
     /// Terminates the backend of the statement that waits on the gate: the multiplexed connection.
+    /// Looked up until found: the holder's transaction caches what it read of `pg_stat_activity`,
+    /// so each attempt clears that snapshot first (a row read mid-update once came back with a
+    /// NULL pid).
     static func killTheBackendBehind(_ gate: Gate) async throws {
-        let pid = try await gate.holder.query(
-            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", ["%\(gate.table)%"])[0].decode(Int32.self, column: 0)
-        _ = try await gate.holder.query("SELECT pg_terminate_backend($1)", [pid])
+        var pid: Int32?
+        try await TestServer.waitUntil("the gated statement waits for its lock") {
+            _ = try await gate.holder.query("SELECT pg_stat_clear_snapshot()")
+            let rows = try await gate.holder.query(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid IS NOT NULL AND query LIKE $1",
+                ["%\(gate.table)%"])
+            pid = try rows.first?.decode(Int32.self, column: 0)
+            return pid != nil
+        }
+        _ = try await gate.holder.query("SELECT pg_terminate_backend($1)", [pid!])
     }
 
     /// Expects the blocked statement and every caller to fail with `connectionLost`.
