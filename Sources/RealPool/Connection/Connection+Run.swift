@@ -5,64 +5,85 @@ extension Connection {
     /// Sends a request and reads all of its results, waiting on the calling thread.
     func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) throws -> [Result<QueryResult, PostgresError>] {
         var exchange = try start(request)
-        var cancelSent = false
+        var cancel: PendingCancel?
         ReplySpin.waiting.add(1, ordering: .relaxed)
         defer { ReplySpin.waiting.subtract(1, ordering: .relaxed) }
         do {
             while let interest = try exchange.advance() {
-                let wakeBy = cancelSent ? deadline.map { $0.advanced(by: Self.cancelGrace) } : deadline
-                if case .read = interest, !cancelSent, pollForReply() {
+                if case .read = interest, cancel == nil, pollForReply() {
                     if try !consumeInput(&exchange) { break }
                     continue
                 }
-                if try !BlockingSocketWait.wait(socket: socket, for: interest, deadline: wakeBy) {
-                    if cancelSent { throw abandonAfterTimeout() }
-                    cancelSent = true
-                    cancel()
+                if try !BlockingSocketWait.wait(socket: socket, for: interest, deadline: cancel?.wakeBy ?? deadline) {
+                    try cancelOrGiveUp(&cancel, graceFrom: deadline ?? .now)
                 }
                 if try !consumeInput(&exchange) { break }
             }
         } catch {
             throw failed(error)
         }
-        return try finish(exchange, timedOut: cancelSent)
+        return try finish(exchange, timedOut: cancel != nil)
     }
 
     /// Sends a request and reads all of its results, suspending (not blocking) while the server
     /// works. Cancelling the task sends a cancel request to the server and then still reads the
-    /// request's results, so the connection stays in step and can be reused.
+    /// request's results, so the connection stays in step and can be reused; the task then throws
+    /// `CancellationError`, also when the server never acknowledged the cancel within
+    /// `cancelGrace` and the connection was closed.
     func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) async throws -> [Result<QueryResult, PostgresError>] {
         var exchange = try start(request)
-        var cancelSent = false
+        var cancel: PendingCancel?
         var taskCancelled = false
         ReplySpin.waiting.add(1, ordering: .relaxed)
         defer { ReplySpin.waiting.subtract(1, ordering: .relaxed) }
         do {
             while let interest = try exchange.advance() {
-                let wakeBy = cancelSent ? (deadline ?? .now).advanced(by: Self.cancelGrace) : deadline
-                if case .read = interest, !cancelSent, pollForReply() {
+                if case .read = interest, cancel == nil, pollForReply() {
                     if try !consumeInput(&exchange) { break }
                     continue
                 }
                 do {
-                    let outcome = try await SocketPoller.forCurrentThread.wait(socket: socket, for: interest, deadline: wakeBy, cancellable: !cancelSent)
-                    if outcome == .timedOut {
-                        if cancelSent { throw abandonAfterTimeout() }
-                        cancelSent = true
-                        cancelInBackground()
-                    }
+                    let outcome = try await SocketPoller.forCurrentThread.wait(
+                        socket: socket, for: interest, deadline: cancel?.wakeBy ?? deadline, cancellable: cancel == nil)
+                    if outcome == .timedOut { try cancelOrGiveUp(&cancel, graceFrom: deadline ?? .now) }
                 } catch is CancellationError {
                     taskCancelled = true
-                    cancelSent = true
-                    cancelInBackground()
+                    try cancelOrGiveUp(&cancel, graceFrom: .now)
                 }
                 if try !consumeInput(&exchange) { break }
             }
         } catch {
-            throw failed(error)
+            let e = failed(error)
+            // the caller cancelled and the server never acknowledged it: the connection is closed,
+            // but what the caller asked for was the cancellation
+            if taskCancelled, (e as? PostgresError)?.kind == .timeout { throw CancellationError() }
+            throw e
         }
         if taskCancelled { throw CancellationError() }
-        return try finish(exchange, timedOut: cancelSent)
+        return try finish(exchange, timedOut: cancel != nil)
+    }
+
+    /// A cancel request in progress: when to ask the server again, and when to give up on it.
+    struct PendingCancel {
+        let giveUpAt: ContinuousClock.Instant
+        var askAgainAt: ContinuousClock.Instant
+        var wakeBy: ContinuousClock.Instant { min(giveUpAt, askAgainAt) }
+    }
+
+    /// The wait ran out: the first time, sends a cancel request and starts the grace period; then,
+    /// until the grace period is over, sends it again each `cancelRetry`; then gives up, closing
+    /// the connection. The server ignores a cancel that arrives while the backend has not read the
+    /// statement yet (the backend is idle then), so a single request can be lost to a race with
+    /// the statement itself.
+    private func cancelOrGiveUp(_ cancel: inout PendingCancel?, graceFrom start: ContinuousClock.Instant) throws {
+        let now = ContinuousClock.now
+        if let pending = cancel {
+            if now >= pending.giveUpAt { throw abandonAfterTimeout() }
+            cancel?.askAgainAt = now.advanced(by: Self.cancelRetry)
+        } else {
+            cancel = PendingCancel(giveUpAt: max(start, now).advanced(by: Self.cancelGrace), askAgainAt: now.advanced(by: Self.cancelRetry))
+        }
+        cancelInBackground()
     }
 
     /// A bounded poll for the reply before suspending; see ``ReplySpin`` for when it happens.
@@ -92,6 +113,8 @@ extension Connection {
 
     /// How long to wait for the server to acknowledge a cancel before giving the connection up.
     static let cancelGrace: Duration = .seconds(5)
+    /// How long after a cancel request with no answer to send it again, within `cancelGrace`.
+    static let cancelRetry: Duration = .seconds(1)
 
     private func start(_ request: ConnectionRequest) throws -> Exchange {
         do {

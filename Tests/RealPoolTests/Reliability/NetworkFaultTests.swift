@@ -40,6 +40,36 @@ struct NetworkFaultTests {
         await db.shutdown()
     }
 
+    /// A cancel that reaches the server before the backend has read the statement is ignored
+    /// (the backend is idle then), so the statement would run to its end. Held back in the
+    /// network here, the statement arrives after the first cancel request; the one sent again a
+    /// second later stops it, and the connection stays in step and is reused.
+    @Test func aCancelThatArrivesBeforeItsStatementIsSentAgain() async throws {
+        guard let server = try TestServer.embedded() else { return }
+        let proxy = try LoopbackProxy(targetPort: server.port)
+        defer { proxy.close() }
+        let db = database(through: proxy, server: server, pipelineDepth: 1, deadline: .seconds(60))
+        let pid = try await db.execute("SELECT pg_backend_pid()")[0].decode(Int32.self, column: 0)
+
+        proxy.stall()
+        let started = ContinuousClock.now
+        let sleeper = Task { try await db.execute("SELECT pg_sleep(30)") }
+        try await TestServer.waitUntil("the statement is sent") { db.statistics["leased"] == 1 }
+        try await Task.sleep(for: .milliseconds(200))
+        sleeper.cancel()
+        // the first cancel request goes over a new connection, which the proxy forwards: it finds
+        // the backend idle. Only then does the statement reach the server.
+        try await Task.sleep(for: .milliseconds(300))
+        proxy.resume()
+        await #expect(throws: CancellationError.self) { _ = try await sleeper.value }
+        let waited = ContinuousClock.now - started
+        #expect(waited < .seconds(20), "the cancel took \(waited)")
+        // answered, so the connection was kept: the same backend serves the next statement
+        #expect(try await db.execute("SELECT pg_backend_pid()")[0].decode(Int32.self, column: 0) == pid)
+        #expect(db.statistics["leased"] == 0)
+        await db.shutdown()
+    }
+
     @Test(arguments: TestServer.pipelineDepths) func aDroppedNetworkIsAClearErrorAndThePoolRecovers(pipelineDepth: Int) async throws {
         guard let server = try TestServer.embedded() else { return }
         let proxy = try LoopbackProxy(targetPort: server.port)
