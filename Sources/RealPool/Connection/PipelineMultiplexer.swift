@@ -146,7 +146,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
         build: () -> [[PipelineStep]]?
     ) async throws -> Outcomes? {
-        // its own lock: the connection's is often held by the reader for a whole batch of results
+        // not under the connection's lock, which the reader often holds for a whole batch of results
         let id = requestIDs.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: Waiter) in
