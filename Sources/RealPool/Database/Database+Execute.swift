@@ -6,7 +6,7 @@ extension Database: StatementExecutor {
         if configuration.pipelineDepth > 1, query.kind == .preparable, Self.fitsAPipeline(query, parameters) {
             return try await runMultiplexed(query, parameters, callSite: callSite)
         }
-        let lease = try await pool.lease(callSite: callSite, affinity: SocketPoller.current?.index)
+        let lease = try await self.lease(callSite: callSite)
         let result: QueryResult
         do {
             result = try await runStatement(query, parameters, on: lease.resource)

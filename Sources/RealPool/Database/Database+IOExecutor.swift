@@ -45,7 +45,7 @@ extension Database {
     /// ```
     ///
     /// Each thread takes a core while busy, and on a small machine the server needs them too:
-    /// measure (`prepare-bench --io-threads`). A multiplexed connection shared by tasks on
+    /// measure (`prepare-bench --executor io,io2`). A multiplexed connection shared by tasks on
     /// different threads reads its results on one of them and hands each result to its task's
     /// thread.
     ///
@@ -54,6 +54,12 @@ extension Database {
     public static func ioExecutors(_ count: Int) -> [any TaskExecutor] {
         precondition((1...256).contains(count), "RealPool: Database.ioExecutors(\(count)): the count of I/O threads must be between 1 and 256")
         return SocketPoller.pollers(count)
+    }
+
+    /// Leases for an async caller, naming the I/O thread it runs on (if any), so that the pool
+    /// prefers the connections last leased from that thread.
+    func lease(callSite: CallSite, shared: Bool = false) async throws -> ConnectionPool<PooledConnection>.Lease {
+        try await pool.lease(callSite: callSite, shared: shared, affinity: SocketPoller.current?.index)
     }
 
     /// Leases on the calling thread, refusing the I/O threads, where the wait would deadlock.

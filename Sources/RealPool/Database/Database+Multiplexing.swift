@@ -16,7 +16,7 @@ extension Database {
     }
 
     func runMultiplexed(_ query: NormalizedQuery, _ parameters: [PostgresBind], callSite: CallSite) async throws -> QueryResult {
-        let lease = try await pool.lease(callSite: callSite, shared: true, affinity: SocketPoller.current?.index)
+        let lease = try await self.lease(callSite: callSite, shared: true)
         let pooled = lease.resource
         let pool = self.pool
         pooled.noteStatement(query.sql)

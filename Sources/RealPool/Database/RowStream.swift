@@ -72,7 +72,7 @@ final class StreamCursor: @unchecked Sendable {
         do {
             if lease == nil {
                 try Self.checkStreamable(query)
-                let l = try await database.pool.lease(callSite: callSite, affinity: SocketPoller.current?.index)
+                let l = try await database.lease(callSite: callSite)
                 lease = l
                 l.resource.noteStatement(query.sql)
                 for r in try await l.resource.connection.pipeline(Self.openSteps(query, parameters)) { _ = try r.get() }

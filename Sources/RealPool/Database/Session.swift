@@ -18,7 +18,7 @@ public final class Session: StatementExecutor {
         try pin.usage.enter()
         defer { pin.usage.leave() }
         let (pinned, pinsForLife) = pin.prepare(query)
-        let lease = if let pinned { pinned } else { try await database.pool.lease(callSite: callSite, affinity: SocketPoller.current?.index) }
+        let lease = if let pinned { pinned } else { try await database.lease(callSite: callSite) }
         defer { pin.settle(lease, forLife: pinsForLife) }
         return try await database.runStatement(query, parameters, on: lease.resource)
     }

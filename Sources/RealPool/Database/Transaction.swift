@@ -85,7 +85,7 @@ extension Database {
     /// `ROLLBACK` on a thrown error. The connection returns to the pool when the block ends.
     @discardableResult
     public func transaction<T>(file: String = #fileID, line: Int = #line, _ body: (Transaction) async throws -> T) async throws -> T {
-        let lease = try await pool.lease(callSite: CallSite(file: file, line: line), affinity: SocketPoller.current?.index)
+        let lease = try await self.lease(callSite: CallSite(file: file, line: line))
         let tx = Transaction(database: self, lease: lease, depth: 0, usage: LeaseGuard())
         do {
             try await tx.control("BEGIN")

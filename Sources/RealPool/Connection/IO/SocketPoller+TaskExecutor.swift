@@ -20,15 +20,10 @@ extension SocketPoller: TaskExecutor {
     }
 
     /// Whether a statement may poll for its reply (``ReplySpin``) on the calling thread: anywhere
-    /// but on this thread, and here only while no other task's job waits for it, because the
-    /// poll holds up every job and socket of the process for its duration.
-    var mayPollForReplyHere: Bool {
-        !isCurrentThread || jobs.withLock { $0.pending.isEmpty }
-    }
-
-    /// `mayPollForReplyHere` for whichever thread the caller is on.
+    /// but on an I/O thread, and there only while no other task's job waits for it, because the
+    /// poll holds up every job and socket of that thread for its duration.
     static var mayPollForReplyOnCurrentThread: Bool {
-        current?.mayPollForReplyHere ?? true
+        current?.jobs.withLock { $0.pending.isEmpty } ?? true
     }
 
     /// Runs the jobs queued so far. Jobs they enqueue wait for the next turn, so sockets are

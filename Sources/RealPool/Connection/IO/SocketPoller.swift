@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 import CEpoll
-import Synchronization
 
 /// A background thread that waits on connections' sockets with epoll and resumes the task that
 /// waits for it. Async callers therefore never park a cooperative-pool thread in libpq: they
@@ -86,8 +85,6 @@ final class SocketPoller: Sendable {
     private let state = Locked(State())
     /// Jobs of tasks that prefer this thread as their executor.
     let jobs = Locked(JobQueue())
-    /// The poller thread's `pthread_t`, once it runs.
-    private let threadID = Atomic<UInt>(0)
 
     struct JobQueue {
         var pending: [UnownedJob] = []
@@ -96,7 +93,7 @@ final class SocketPoller: Sendable {
     }
 
     /// Whether the caller runs on the poller's thread (a job of a task that prefers the I/O executor).
-    var isCurrentThread: Bool { pthread_equal(pthread_self(), threadID.load(ordering: .acquiring)) != 0 }
+    var isCurrentThread: Bool { Self.current === self }
 
     /// Its place among the I/O threads (0 for `shared`): the pool's affinity for connections
     /// leased from this thread.
@@ -162,19 +159,20 @@ final class SocketPoller: Sendable {
     /// `forget(socket:)`, or a one-shot `watch` takes its place.
     func watchContinuously(socket: Int32, for interest: IOInterest, deadline: ContinuousClock.Instant?,
                            handler: @escaping @Sendable (WaitOutcome) -> Void) -> PostgresError? {
-        let armed = state.withLock { s -> Bool in
+        // already armed for this interest: only the deadline and handler change; otherwise a new id
+        let id = state.withLock { s -> UInt64? in
             if s.waiters[socket]?.continuous == interest {
                 s.waiters[socket]!.deadline = deadline
                 s.waiters[socket]!.wake = .handler(handler)
-                return true
+                return nil
             }
-            return false
+            s.nextID &+= 1
+            return s.nextID
         }
-        if armed {
+        guard let id else {
             if deadline != nil, !isCurrentThread { wake() }
             return nil
         }
-        let id = state.withLock { s -> UInt64 in s.nextID &+= 1; return s.nextID }
         guard let error = register(socket, interest, Waiter(wake: .handler(handler), deadline: deadline, id: id, continuous: interest)) else { return nil }
         state.withLock { _ = $0.waiters.removeValue(forKey: socket) }
         return error
@@ -220,7 +218,6 @@ final class SocketPoller: Sendable {
     }
 
     private func run(epollFD: Int32, wakeFD: Int32) {
-        threadID.store(pthread_self(), ordering: .releasing)
         // pollers are never deallocated: an unretained reference is safe for the thread's life
         pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         var events = [epoll_event](repeating: epoll_event(), count: 64)
