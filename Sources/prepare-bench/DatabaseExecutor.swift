@@ -21,7 +21,7 @@ struct DatabaseExecutor: BenchExecutor {
         for step in request.steps {
             switch step {
             case .statement(let statement):
-                _ = try await executor.run(statement.sql, parameters[index], dollarStyle: true, callSite: CallSite(file: "prepare-bench/\(request.name)", line: statement.line))
+                _ = try await executor.run(statement.sql, parameters[index], dollarStyle: true, callSite: CallSite(file: request.callSiteFile, line: statement.line))
                 index += 1
             case .think(let ms):
                 try await Task.sleep(for: .milliseconds(ms ?? thinkMs))

@@ -5,15 +5,32 @@ import RealPool
 /// file format (see `WorkloadParser`).
 struct Workload: Sendable {
     struct Request: Sendable {
-        var name: String
+        var name: String {
+            didSet { callSiteFile = Self.callSiteFile(name) }
+        }
         var weight: Int = 1
         /// Run the statements in `db.transaction { }` (BEGIN ... COMMIT on one connection).
         var transaction = false
-        var steps: [Step] = []
+        var steps: [Step] = [] {
+            didSet { statements = Self.statements(of: steps) }
+        }
         /// Line in the file where the request starts (for error messages).
         var line: Int
+        /// Kept with the steps, not worked out per operation: the harness's own work per
+        /// statement counts against RealPool when set beside pgbench's C loop.
+        private(set) var statements: [Statement] = []
+        /// The call site its statements report (`prepare-bench/<name>`).
+        private(set) var callSiteFile: String
 
-        var statements: [Statement] {
+        init(name: String, line: Int) {
+            self.name = name
+            self.line = line
+            self.callSiteFile = Self.callSiteFile(name)
+        }
+
+        private static func callSiteFile(_ name: String) -> String { "prepare-bench/\(name)" }
+
+        private static func statements(of steps: [Step]) -> [Statement] {
             steps.compactMap { if case .statement(let s) = $0 { return s } else { return nil } }
         }
         var thinks: Bool {

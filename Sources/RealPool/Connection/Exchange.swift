@@ -75,7 +75,7 @@ struct Exchange {
                 continue
             }
             nullsInARow = 0
-            switch Self.event(for: ResultHandle(raw), on: pg) {
+            switch Self.event(for: raw, on: pg) {
             case .sync:
                 finished = true
                 PQexitPipelineMode(pg)
@@ -109,8 +109,23 @@ struct Exchange {
         case unusable(PostgresError)
     }
 
-    /// Classifies a result; shared with the multiplexer, which reads many callers' requests.
-    static func event(for result: ResultHandle, on pg: OpaquePointer) -> ResultEvent {
+    /// Classifies a result, taking ownership of it; shared with the multiplexer, which reads many
+    /// callers' requests. Results nobody keeps (a Sync's, a notice's) are freed at once, without
+    /// the handle a kept one gets.
+    static func event(for raw: OpaquePointer, on pg: OpaquePointer) -> ResultEvent {
+        switch PQresultStatus(raw) {
+        case PGRES_PIPELINE_SYNC:
+            PQclear(raw)
+            return .sync
+        case PGRES_NONFATAL_ERROR:
+            PQclear(raw)
+            return .ignored
+        default:
+            return event(for: ResultHandle(raw), on: pg)
+        }
+    }
+
+    private static func event(for result: ResultHandle, on pg: OpaquePointer) -> ResultEvent {
         switch result.status {
         case PGRES_PIPELINE_SYNC:
             return .sync
@@ -198,9 +213,13 @@ struct Exchange {
 
     static func send(_ step: PipelineStep, on pg: OpaquePointer) -> Int32 {
         switch step {
+        // explicit `withCString`: the implicit String-to-pointer conversion copied the text into
+        // a new array on every call here
         case .query(let sql, let params):
-            return withParameters(params) { n, types, values, lengths, formats in
-                PQsendQueryParams(pg, sql, n, types, values, lengths, formats, 0)
+            return sql.withCString { sql in
+                withParameters(params) { n, types, values, lengths, formats in
+                    PQsendQueryParams(pg, sql, n, types, values, lengths, formats, 0)
+                }
             }
         case .prepare(let name, let sql, let types):
             let oids = types.map { Oid($0.rawValue) }
@@ -208,8 +227,10 @@ struct Exchange {
                 PQsendPrepare(pg, name, sql, Int32(oids.count), oids.isEmpty ? nil : t.baseAddress)
             }
         case .executePrepared(let name, let params):
-            return withParameters(params) { n, _, values, lengths, formats in
-                PQsendQueryPrepared(pg, name, n, values, lengths, formats, 0)
+            return name.withCString { name in
+                withParameters(params) { n, _, values, lengths, formats in
+                    PQsendQueryPrepared(pg, name, n, values, lengths, formats, 0)
+                }
             }
         case .describePrepared(let name):
             return PQsendDescribePrepared(pg, name)

@@ -33,6 +33,13 @@ final class PipelineMultiplexer: @unchecked Sendable {
     /// the runtime's own ordering between a resume on the reader's thread and the suspension.
     typealias Waiter = CheckedContinuation<Outcomes?, any Error>
 
+    /// What one request sends: groups of steps, each ended by its own Sync. Almost always one
+    /// group, which then needs no array of groups (this is built for every statement).
+    enum Groups {
+        case one([PipelineStep])
+        case several([[PipelineStep]])
+    }
+
     /// Thrown to a caller that stopped waiting while its request was in flight; `reason` is what
     /// the caller sees (`CancellationError` or a `.timeout` error).
     struct Abandoned: Error {
@@ -70,6 +77,11 @@ final class PipelineMultiplexer: @unchecked Sendable {
         /// the reader's own, the callers chose to run on that thread, so the reader reads there
         /// too, in the poller's turn, rather than hopping to another thread and back.
         var callerPoller: SocketPoller?
+        /// Counts readers: a wake-up meant for an earlier reader (its watch fired just as it
+        /// ended) must not touch the connection, which may have another user by then.
+        var readerGeneration: UInt64 = 0
+        /// The reader ran dry but stays for the rest of its poller's turn (`lingerOrFinish`).
+        var lingering = false
     }
 
     /// What the reader must do after one pass, worked out under the lock and done outside it.
@@ -80,6 +92,8 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
         mutating func finish(_ request: Request, _ result: Result<Outcomes, any Error>) {
             if let waiter = request.waiter {
+                // one allocation for a whole batch rather than one per doubling
+                if completed.capacity == 0 { completed.reserveCapacity(8) }
                 completed.append((waiter, result.map { Optional($0) }))
             } else if let onAbandoned = request.onAbandoned {
                 abandoned.append(onAbandoned)
@@ -107,6 +121,9 @@ final class PipelineMultiplexer: @unchecked Sendable {
     /// Whether a reader is running (for tests: it ends when nothing is in flight).
     var isReading: Bool { state.withLock { $0.readerRunning } }
 
+    /// Readers started so far (for tests: one that lingers is not started again by the next burst).
+    var readersStarted: UInt64 { state.withLock { $0.readerGeneration } }
+
     /// Whether the connection was lost (or closed as stalled) while multiplexing.
     var isBroken: Bool { state.withLock { $0.lost != nil } }
 
@@ -124,6 +141,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         var failed = Deliveries()
         state.withLock { s in
             if s.requests.isEmpty {
+                releaseReaderSocket(&s)
                 connection.close()
             } else {
                 lose(PostgresError(.connectionLost, "the connection was closed by the pool"), &s, &failed)
@@ -144,7 +162,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
     func submit(
         deadline: ContinuousClock.Instant?,
         onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
-        build: () -> [[PipelineStep]]?
+        build: () -> Groups?
     ) async throws -> Outcomes? {
         // not under the connection's lock, which the reader often holds for a whole batch of results
         let id = requestIDs.add(1, ordering: .relaxed).newValue
@@ -156,18 +174,29 @@ final class PipelineMultiplexer: @unchecked Sendable {
                     if Task.isCancelled { return (false, .failure(CancellationError())) }
                     if let lost = s.lost { return (false, .failure(lost)) }
                     if connection.isClosed { return (false, .failure(PostgresError(.connectionLost, "the connection is closed"))) }
-                    guard var groups = build() else { return (false, .success(nil)) }
-                    if groups.contains(where: \.isEmpty) { groups.removeAll(where: \.isEmpty) }
-                    guard !groups.isEmpty else { return (false, .success(nil)) }
+                    guard let request = build() else { return (false, .success(nil)) }
+                    let stepCount: Int
+                    let syncs: Int
                     do {
-                        try send(groups, &s)
+                        switch request {
+                        case .one(let steps):
+                            guard !steps.isEmpty else { return (false, .success(nil)) }
+                            try send(steps, &s)
+                            (stepCount, syncs) = (steps.count, 1)
+                        case .several(let all):
+                            let groups = all.filter { !$0.isEmpty }
+                            guard !groups.isEmpty else { return (false, .success(nil)) }
+                            for group in groups { try send(group, &s) }
+                            (stepCount, syncs) = (groups.reduce(0) { $0 + $1.count }, groups.count)
+                        }
+                        try flush(&s)
                     } catch {
                         // A failed send leaves the connection's protocol state unknown.
                         lose(error as? PostgresError ?? PostgresError(.connectionLost, "\(error)"), &s, &failed)
                         return (false, .failure(s.lost ?? error))
                     }
                     s.callerPoller = SocketPoller.current
-                    s.requests.append(Request(id: id, stepCount: groups.reduce(0) { $0 + $1.count }, syncsLeft: groups.count,
+                    s.requests.append(Request(id: id, stepCount: stepCount, syncsLeft: syncs,
                                               deadline: deadline, waiter: continuation, onAbandoned: onAbandoned))
                     return (claimReader(&s, &failed), nil)
                 }
@@ -188,18 +217,20 @@ final class PipelineMultiplexer: @unchecked Sendable {
     /// The steps are not validated again here: the statement layer checks the caller's SQL and
     /// parameters before it decides anything (a refusal must leave no trace in the cache), and
     /// everything else in the steps comes from registered targets or is RealPool's own.
-    private func send(_ groups: [[PipelineStep]], _ s: inout State) throws {
+    private func send(_ group: [PipelineStep], _ s: inout State) throws {
         let pg = connection.pg
         if !s.inPipelineMode {
             guard PQenterPipelineMode(pg) == 1 else { throw sendFailure() }
             s.inPipelineMode = true
         }
-        for group in groups {
-            for step in group {
-                guard Exchange.send(step, on: pg) == 1 else { throw sendFailure() }
-            }
-            guard PQpipelineSync(pg) == 1 else { throw sendFailure() }
+        for step in group {
+            guard Exchange.send(step, on: pg) == 1 else { throw sendFailure() }
         }
+        guard PQpipelineSync(pg) == 1 else { throw sendFailure() }
+    }
+
+    private func flush(_ s: inout State) throws {
+        let pg = connection.pg
         if !s.needsFlush {
             switch PQflush(pg) {
             case 0: break
@@ -227,11 +258,13 @@ final class PipelineMultiplexer: @unchecked Sendable {
         }
         s.readerSocket = socket
         s.readerPoller = SocketPoller.forCurrentThread
+        s.readerGeneration &+= 1
         return true
     }
 
     /// The reader is done: its descriptor leaves epoll, then closes.
     private func releaseReaderSocket(_ s: inout State) {
+        s.lingering = false
         guard s.readerSocket >= 0 else { return }
         s.readerPoller?.forget(socket: s.readerSocket)
         Glibc.close(s.readerSocket)
@@ -263,12 +296,13 @@ final class PipelineMultiplexer: @unchecked Sendable {
             // Armed under the lock, so that `lose` (which closes the socket under it too) can
             // never leave a watch on a descriptor another connection may reuse.
             let poller = s.readerPoller!
+            let generation = s.readerGeneration
             let error: PostgresError?
             if s.callerPoller === poller {
                 // The callers run on the poller's thread, so the reader does too, in the poller's
                 // turn; it reads before it returns, so its watch can stay armed between batches.
                 error = poller.watchContinuously(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
-                    self.resume(after: outcome)
+                    self.resume(after: outcome, generation: generation)
                 }
             } else {
                 // Read in a task, not on the poller's thread: a large result takes a while to
@@ -276,7 +310,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
                 // The task runs where the latest caller runs (its I/O thread, or the global pool).
                 let callers = s.callerPoller
                 error = poller.watch(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
-                    Task(executorPreference: callers) { self.resume(after: outcome) }
+                    Task(executorPreference: callers) { self.resume(after: outcome, generation: generation) }
                 }
             }
             if let error { lose(error, &s, &deliveries) }
@@ -285,9 +319,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
     }
 
     /// The socket is readable (or writable), or a deadline passed.
-    private func resume(after outcome: SocketPoller.WaitOutcome) {
+    private func resume(after outcome: SocketPoller.WaitOutcome, generation: UInt64) {
         var late = Deliveries()
-        state.withLock { s in
+        let current = state.withLock { s -> Bool in
+            guard s.readerRunning, s.readerGeneration == generation else { return false }
             if outcome == .timedOut { expire(&s, &late) }
             if s.lost == nil, PQconsumeInput(connection.pg) == 0 {
                 // Read what the server said before closing (57P01 ...), then fail the rest.
@@ -297,9 +332,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
                     lose(PostgresError(.connectionLost, "connection to the server was lost: \(message)"), &s, &late)
                 }
             }
+            return true
         }
         late.run()
-        drive()
+        if current { drive() }
     }
 
     /// Reads every result available without waiting. Returns what to wait for next and until when,
@@ -342,7 +378,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
                 continue
             }
             nullsInARow = 0
-            switch Exchange.event(for: ResultHandle(raw), on: pg) {
+            switch Exchange.event(for: raw, on: pg) {
             case .sync:
                 s.requests[0].syncsLeft -= 1
                 guard s.requests[0].syncsLeft == 0 else { continue }
@@ -352,6 +388,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
                 } else {
                     out.finish(request, .failure(PostgresError(.misuse, "\(request.outcomes.count) results for \(request.stepCount) steps")))
                 }
+                if s.requests.isEmpty { return lingerOrFinish(&s) }
             case .step(let outcome):
                 s.requests[0].pending = outcome
             case .ignored:
@@ -366,6 +403,42 @@ final class PipelineMultiplexer: @unchecked Sendable {
             }
         }
         return finishReading(&s)
+    }
+
+    /// Ran dry. A reader whose callers run on its own poller's thread stays, still in pipeline
+    /// mode with its watch armed, until the tasks it just resumed have had their turn: those
+    /// typically send their next statement at once, and then nothing has to be set up again (a
+    /// `dup`, two `epoll_ctl`s, a `close` and leaving and entering pipeline mode per burst).
+    /// Whatever happens, it ends by the end of that turn (`settle`), or before anyone uses the
+    /// connection another way (`stopIdleReader`).
+    private func lingerOrFinish(_ s: inout State) -> (IOInterest, ContinuousClock.Instant?)? {
+        guard s.lost == nil, let poller = s.readerPoller, s.callerPoller === poller, poller.isCurrentThread else {
+            return finishReading(&s)
+        }
+        if !s.lingering {
+            s.lingering = true
+            let generation = s.readerGeneration
+            poller.afterQueuedJobs { [self] in self.settle(generation: generation) }
+        }
+        return (.read, nil)
+    }
+
+    /// The end of the turn after the reader ran dry: stop it unless the callers sent more.
+    private func settle(generation: UInt64) {
+        state.withLock { s in
+            guard s.readerGeneration == generation, s.lingering else { return }
+            s.lingering = false
+            if s.readerRunning, s.requests.isEmpty { _ = finishReading(&s) }
+        }
+    }
+
+    /// Stops a reader that ran dry and lingers, before the connection is used any other way
+    /// (an exclusive lease, the pool's ping or reset): it must be out of pipeline mode, and
+    /// nothing may watch its socket.
+    func stopIdleReader() {
+        state.withLock { s in
+            if s.readerRunning, s.requests.isEmpty { _ = finishReading(&s) }
+        }
     }
 
     private func finishReading(_ s: inout State) -> (IOInterest, ContinuousClock.Instant?)? {

@@ -59,12 +59,18 @@ extension Database {
     /// Leases for an async caller, naming the I/O thread it runs on (if any), so that the pool
     /// prefers the connections last leased from that thread.
     func lease(callSite: CallSite, shared: Bool = false) async throws -> ConnectionPool<PooledConnection>.Lease {
-        try await pool.lease(callSite: callSite, shared: shared, affinity: SocketPoller.current?.index)
+        let lease = try await pool.lease(callSite: callSite, shared: shared, affinity: SocketPoller.current?.index)
+        // an exclusive lessee drives the connection itself: a multiplexed reader lingering at the
+        // end of its poller's turn must stop first
+        if !shared { lease.resource.multiplexer.stopIdleReader() }
+        return lease
     }
 
     /// Leases on the calling thread, refusing the I/O threads, where the wait would deadlock.
     func leaseBlocking(callSite: CallSite) throws -> ConnectionPool<PooledConnection>.Lease {
         if SocketPoller.current != nil { throw UsageError.blockingOnIOExecutor }
-        return try pool.leaseBlocking(callSite: callSite)
+        let lease = try pool.leaseBlocking(callSite: callSite)
+        lease.resource.multiplexer.stopIdleReader()
+        return lease
     }
 }

@@ -63,11 +63,13 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     func isAlive() -> Bool { multiplexer.isAliveWhenIdle() }
 
     func ping() async -> Bool {
+        multiplexer.stopIdleReader()
         // an empty query is one round trip and touches nothing
-        (try? await connection.simpleQuery("")) != nil && connection.transactionStatus == .idle
+        return (try? await connection.simpleQuery("")) != nil && connection.transactionStatus == .idle
     }
 
     func reset() async -> Bool {
+        multiplexer.stopIdleReader()
         guard (try? await connection.simpleQuery("ROLLBACK")) != nil else { return false }
         return connection.transactionStatus == .idle
     }

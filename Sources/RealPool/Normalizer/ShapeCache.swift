@@ -13,6 +13,9 @@ public final class ShapeCache: Sendable {
         /// Insertion order, as a ring buffer of keys.
         var order: [Key?]
         var next = 0
+        /// The text found last. A hot statement's text is usually the very same string every time
+        /// (a literal, a stored property), which compares equal at once, without hashing it.
+        var last: (key: Key, query: NormalizedQuery)?
     }
 
     /// Texts kept at most; the oldest is evicted beyond it.
@@ -35,7 +38,13 @@ public final class ShapeCache: Sendable {
     public func normalize(_ sql: String, style: PlaceholderStyle) -> NormalizedQuery {
         if sql.utf8.count > maxCachedTextBytes { return Normalizer(style: style).normalize(sql) }
         let key = Key(sql: sql, style: style)
-        if let hit = state.withLock({ $0.entries[key] }) { return hit }
+        let hit = state.withLock { s -> NormalizedQuery? in
+            if let last = s.last, last.key.style == style, last.key.sql == sql { return last.query }
+            guard let query = s.entries[key] else { return nil }
+            s.last = (key, query)
+            return query
+        }
+        if let hit { return hit }
         // Normalise outside the lock: it is pure, and two threads racing on the same new text
         // just compute the same value twice.
         let query = Normalizer(style: style).normalize(sql)
@@ -56,6 +65,7 @@ public final class ShapeCache: Sendable {
     public func removeAll() {
         state.withLock { state in
             state.entries.removeAll(keepingCapacity: true)
+            state.last = nil
             for i in state.order.indices { state.order[i] = nil }
             state.next = 0
         }

@@ -50,6 +50,9 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         var waiters: [RequestID: WaiterSlot] = [:]
         var callSites: [RequestID: CallSite] = [:]
         var leases: [RequestID: LeaseInfo] = [:]
+        /// The buffer a lease request's actions go into; a lease served at once takes its grant
+        /// out and leaves it empty, and it comes back here with its capacity for the next one.
+        var spareActions: [Action] = []
         var resources: [ConnectionID: ResourceInfo] = [:]
         /// Scheduled timers and when they are due. One sleeping task waits for the earliest: a
         /// task per timer would cost a task and a cancellation for every lease that waits (each
@@ -181,11 +184,17 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         let (request, actions, served, gauges) = state.withLock { s -> (RequestID, [Action], (lease: Lease, joining: Bool)?, Gauges) in
             let id = s.nextRequestID
             s.nextRequestID += 1
-            var actions = s.machine.leaseRequested(id, shared: shared, affinity: affinity, now: now)
+            var actions = s.spareActions
+            s.spareActions = []
+            s.machine.leaseRequested(id, shared: shared, affinity: affinity, now: now, into: &actions)
             if let index = actions.firstIndex(where: { $0.grant(to: id) != nil }),
                let (connectionID, joining) = actions[index].grant(to: id),
                let resource = s.resources[connectionID]?.resource {
                 actions.remove(at: index)
+                if actions.isEmpty {
+                    s.spareActions = actions
+                    actions = []
+                }
                 s.leases[id] = LeaseInfo(connectionID: connectionID, callSite: callSite, since: clock)
                 return (id, actions, (Lease(connectionID: connectionID, request: id, resource: resource), joining), s.gauges)
             }

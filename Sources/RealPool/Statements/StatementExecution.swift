@@ -242,7 +242,13 @@ struct StatementExecution {
     /// The target's parameters: the caller's own where the query had a parameter, the literal's
     /// value (text format, type left to the server) where it had a literal.
     func boundParameters() -> [PostgresBind] {
-        match!.sources.map { source in
+        let sources = match!.sources
+        // the common case, the caller's own parameters in order: no new array per statement
+        if sources.count == parameters.count,
+           sources.indices.allSatisfy({ if case .queryParameter(let n) = sources[$0] { n == $0 + 1 } else { false } }) {
+            return parameters
+        }
+        return sources.map { source in
             switch source {
             case .queryParameter(let n): return parameters[n - 1]
             case .literal(let literal): return .text(literal.value)

@@ -79,7 +79,7 @@ public struct StatementRunner: Sendable {
         var counters = StatementCacheStatistics()
         while true {
             var next: StatementExecution.Next?
-            let outcomes = try await multiplexer.submit(deadline: deadline, onAbandoned: onAbandoned) { () -> [[PipelineStep]]? in
+            let outcomes = try await multiplexer.submit(deadline: deadline, onAbandoned: onAbandoned) { () -> PipelineMultiplexer.Groups? in
                 let before = cache.statistics
                 defer { counters = counters + (cache.statistics - before) }
                 if let outcomes = previous {
@@ -96,8 +96,8 @@ public struct StatementRunner: Sendable {
                     // Each DEALLOCATE in a group of its own: one that fails (the server no longer
                     // had the statement) then skips nothing of the caller's.
                     let deallocations = execution!.sentDeallocations.count
-                    if deallocations == 0 { return [steps] }
-                    return steps.prefix(deallocations).map { [$0] } + [Array(steps.dropFirst(deallocations))]
+                    if deallocations == 0 { return .one(steps) }
+                    return .several(steps.prefix(deallocations).map { [$0] } + [Array(steps.dropFirst(deallocations))])
                 }
                 return nil
             }

@@ -248,4 +248,53 @@ struct IOExecutorTests {
         #expect(db.statistics["leased"] == 0)
         await db.shutdown()
     }
+
+    /// A multiplexed reader on the I/O thread that runs dry stays until the tasks it resumed have
+    /// had their turn: statements those tasks send at once reuse it, rather than setting a reader
+    /// up per burst (a `dup`, epoll registrations, entering pipeline mode). It ends when they stop.
+    @Test func aReaderStaysWhileItsCallersKeepSending() async throws {
+        let db = try MultiplexingTests.database(depth: 4)
+        _ = try await db.execute("SELECT 1")
+        let pooled = try #require(db.pool.snapshot().compactMap(\.resource).first)
+        let before = pooled.multiplexer.readersStarted
+        let sums = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<2 {
+                group.addTask(executorPreference: Database.ioExecutor) {
+                    var sum = 0
+                    for k in 1...50 { sum += try await db.execute("SELECT \(i * 100 + k)::int")[0].decode(Int.self, column: 0) }
+                    return sum
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(sums.sorted() == [1275, 6275])
+        let started = pooled.multiplexer.readersStarted - before
+        #expect((1...5).contains(started), "readers started for 100 statements: \(started)")
+        try await TestServer.waitUntil("the reader ends") { !pooled.multiplexer.isReading }
+        #expect(db.statistics["leased"] == 0)
+        await db.shutdown()
+    }
+
+    /// A task whose multiplexed statement was just read takes an exclusive lease (a transaction)
+    /// in the same turn, while that statement's reader still lingers: the reader stops first, so
+    /// the transaction finds the connection out of pipeline mode and its socket unwatched.
+    @Test func aTransactionRightAfterAMultiplexedStatementStopsTheLingeringReader() async throws {
+        let db = try MultiplexingTests.database(depth: 4)
+        let lingered = try await withTaskExecutorPreference(Database.ioExecutor) { () async throws -> Int in
+            var lingered = 0
+            for i in 1...20 {
+                #expect(try await db.execute("SELECT \(i)::int")[0].decode(Int.self, column: 0) == i)
+                let pooled = try #require(db.pool.snapshot().compactMap(\.resource).first)
+                if pooled.multiplexer.isReading { lingered += 1 }
+                let n = try await db.transaction { tx in try await tx.execute("SELECT \(i)::int + 1")[0].decode(Int.self, column: 0) }
+                #expect(n == i + 1)
+                #expect(!pooled.multiplexer.isReading)
+            }
+            return lingered
+        }
+        // every statement's reader was still there when the transaction asked for the connection
+        #expect(lingered == 20)
+        #expect(db.statistics["leased"] == 0)
+        await db.shutdown()
+    }
 }

@@ -30,12 +30,34 @@ extension SocketPoller: TaskExecutor {
     /// polled between turns and a task that keeps yielding cannot starve the others' replies.
     func runPendingJobs() {
         let batch = jobs.withLock { q -> [UnownedJob] in
+            q.runningBatch = true
             defer { q.pending.removeAll(keepingCapacity: true) }
             return q.pending
         }
-        guard !batch.isEmpty else { return }
-        let executor = asUnownedTaskExecutor()
-        for job in batch { job.runSynchronously(on: executor) }
+        if !batch.isEmpty {
+            let executor = asUnownedTaskExecutor()
+            for job in batch { job.runSynchronously(on: executor) }
+        }
+        let due = jobs.withLock { q -> [@Sendable () -> Void] in
+            q.runningBatch = false
+            guard !q.afterBatch.isEmpty || !q.afterNextBatch.isEmpty else { return [] }
+            defer {
+                q.afterBatch = q.afterNextBatch
+                q.afterNextBatch.removeAll(keepingCapacity: true)
+            }
+            return q.afterBatch
+        }
+        for body in due { body() }
+    }
+
+    /// Runs `body` on this thread once the jobs queued by then have run (the next batch, or the
+    /// one after it when called from a job): a multiplexer's reader that ran dry uses it to see
+    /// whether the tasks it just resumed sent more before it stops. Only from this thread.
+    func afterQueuedJobs(_ body: @escaping @Sendable () -> Void) {
+        precondition(isCurrentThread, "RealPool: afterQueuedJobs from another thread")
+        jobs.withLock { q in
+            if q.runningBatch { q.afterNextBatch.append(body) } else { q.afterBatch.append(body) }
+        }
     }
 }
 #endif

@@ -90,6 +90,11 @@ final class SocketPoller: Sendable {
         var pending: [UnownedJob] = []
         /// True while the poller sleeps in epoll_wait with no job pending: an enqueue must wake it.
         var sleeping = false
+        /// `afterQueuedJobs`: run after the next batch of jobs, before the poller sleeps again, or
+        /// after the one following it when registered by a job of the batch running now.
+        var afterBatch: [@Sendable () -> Void] = []
+        var afterNextBatch: [@Sendable () -> Void] = []
+        var runningBatch = false
     }
 
     /// Whether the caller runs on the poller's thread (a job of a task that prefers the I/O executor).
@@ -225,7 +230,7 @@ final class SocketPoller: Sendable {
             runPendingJobs()
             // with jobs queued (by the jobs just run, or from other threads) only peek at the sockets
             let sleeping = jobs.withLock { q -> Bool in
-                q.sleeping = q.pending.isEmpty
+                q.sleeping = q.pending.isEmpty && q.afterBatch.isEmpty
                 return q.sleeping
             }
             let timeout = sleeping ? nextTimeoutMilliseconds() : 0

@@ -6,12 +6,21 @@ extension PoolStateMachine {
     /// is not already covered by connections being opened or reset. Fails at once when the pool is
     /// shutting down or `maxWaiters` requests are already waiting.
     mutating func leaseRequested(_ request: RequestID, shared: Bool = false, affinity: Int? = nil, now: Instant) -> [Action] {
+        var actions: [Action] = []
+        leaseRequested(request, shared: shared, affinity: affinity, now: now, into: &actions)
+        return actions
+    }
+
+    /// As `leaseRequested(_:shared:affinity:now:)`, appending to `actions`: the pool passes a
+    /// buffer it keeps, so the hot path allocates no array per lease.
+    mutating func leaseRequested(_ request: RequestID, shared: Bool = false, affinity: Int? = nil, now: Instant,
+                                 into actions: inout [Action]) {
         statistics.leaseRequests += 1
         guard isRunning else {
             statistics.failedShutdown += 1
-            return [.failRequest(request, .shutdown)]
+            actions.append(.failRequest(request, .shutdown))
+            return
         }
-        var actions: [Action] = []
         let waiter = Waiter(id: request, enqueuedAt: now, deadline: now + configuration.acquireTimeout, shared: shared, affinity: affinity)
         // The hot path: nobody queued and a connection ready that needs no ping. Served as
         // `serveWaiters` would serve it, without passing through the queue.
@@ -20,7 +29,7 @@ extension PoolStateMachine {
             lease(id, to: waiter, now: now, into: &actions)
             if !configuration.backgroundMaintenance { sweep(now: now, into: &actions) }
             openConnectionsIfNeeded(now: now, into: &actions)
-            return actions
+            return
         }
         queue.append(waiter)
         serveWaiters(now: now, into: &actions)
@@ -51,7 +60,6 @@ extension PoolStateMachine {
         }
         openConnectionsIfNeeded(now: now, into: &actions)
         syncWaitingGauge()
-        return actions
     }
 
     /// The task waiting for `request` was cancelled. If it is still waiting (or its connection is still

@@ -11,14 +11,20 @@ extension PoolStateMachine {
     mutating func released(
         _ id: ConnectionID, lessee: RequestID? = nil, now: Instant, state: ReleaseState
     ) -> [Action] {
-        guard let record = connections[id], case .leased(let held) = record.state else { return [] }
-        let index: Int
-        if let lessee {
-            guard let found = held.firstIndex(where: { $0.waiter.id == lessee }) else { return [] }
-            index = found
-        } else {
-            index = 0
-        }
+        // Read in a scope of its own: a copy of the record still alive at `removeLessee` would
+        // make its lessee list shared, and every release would copy it.
+        let found = { () -> (index: Int, lostWhileLeased: Bool, expired: Bool)? in
+            guard let record = connections[id], case .leased(let held) = record.state else { return nil }
+            let index: Int
+            if let lessee {
+                guard let i = held.firstIndex(where: { $0.waiter.id == lessee }) else { return nil }
+                index = i
+            } else {
+                index = 0
+            }
+            return (index, record.lostWhileLeased, record.isExpired(at: now))
+        }()
+        guard let (index, lostWhileLeased, expired) = found else { return [] }
         // `.leased([])` is the transient "returned, not yet decided" state: the lessee is gone (so a
         // following `lease` cannot see it) and the branches below move the connection on before the event
         // ends.
@@ -32,11 +38,11 @@ extension PoolStateMachine {
             // Other lessees still hold it (multiplexing). A broken connection is closed when the last
             // of them returns it (they are failing too) and takes no new lessee meanwhile.
             if state == .broken { connections[id]!.lostWhileLeased = true }
-        } else if state == .broken || record.lostWhileLeased {
+        } else if state == .broken || lostWhileLeased {
             close(id, reason: .broken, into: &actions)
         } else if !isRunning {
             close(id, reason: .shutdown, into: &actions)
-        } else if record.isExpired(at: now) {
+        } else if expired {
             // No point rolling back a connection about to be closed anyway.
             close(id, reason: .lifetimeExpired, into: &actions)
         } else if state == .needsReset {
