@@ -29,17 +29,23 @@ extension SocketPoller: TaskExecutor {
     /// Runs the jobs queued so far. Jobs they enqueue wait for the next turn, so sockets are
     /// polled between turns and a task that keeps yielding cannot starve the others' replies.
     func runPendingJobs() {
-        let batch = jobs.withLock { q -> [UnownedJob] in
+        var batch = jobs.withLock { q -> [UnownedJob] in
             q.runningBatch = true
-            defer { q.pending.removeAll(keepingCapacity: true) }
-            return q.pending
+            // the queued jobs leave with their buffer; the spare one takes new jobs
+            let batch = q.pending
+            q.pending = q.spare
+            q.spare = []
+            return batch
         }
         if !batch.isEmpty {
             let executor = asUnownedTaskExecutor()
             for job in batch { job.runSynchronously(on: executor) }
         }
+        batch.removeAll(keepingCapacity: true)
         let due = jobs.withLock { q -> [@Sendable () -> Void] in
             q.runningBatch = false
+            // ours again, unshared: the next batch reuses its storage
+            q.spare = batch
             guard !q.afterBatch.isEmpty || !q.afterNextBatch.isEmpty else { return [] }
             defer {
                 q.afterBatch = q.afterNextBatch

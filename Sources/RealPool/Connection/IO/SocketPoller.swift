@@ -88,6 +88,9 @@ final class SocketPoller: Sendable {
 
     struct JobQueue {
         var pending: [UnownedJob] = []
+        /// The buffer of the batch run last, kept for the next batch: swapping the two saves an
+        /// allocation per turn.
+        var spare: [UnownedJob] = []
         /// True while the poller sleeps in epoll_wait with no job pending: an enqueue must wake it.
         var sleeping = false
         /// `afterQueuedJobs`: run after the next batch of jobs, before the poller sleeps again, or
@@ -226,6 +229,8 @@ final class SocketPoller: Sendable {
         // pollers are never deallocated: an unretained reference is safe for the thread's life
         pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         var events = [epoll_event](repeating: epoll_event(), count: 64)
+        // kept across turns, like `events`: a turn allocates nothing of its own
+        var ready: [Wake] = []
         while true {
             runPendingJobs()
             // with jobs queued (by the jobs just run, or from other threads) only peek at the sockets
@@ -240,7 +245,7 @@ final class SocketPoller: Sendable {
                 if errno == EINTR { continue }
                 fatalError("RealPool: epoll_wait failed: \(String(cString: strerror(errno)))")
             }
-            var ready: [Wake] = []
+            ready.removeAll(keepingCapacity: true)
             state.withLock { s in
                 for i in 0..<Int(n) {
                     let fd = events[i].data.fd
@@ -260,7 +265,13 @@ final class SocketPoller: Sendable {
     }
 
     private func nextTimeoutMilliseconds() -> Int32 {
-        let earliest = state.withLock { s in s.waiters.values.compactMap(\.deadline).min() }
+        let earliest = state.withLock { s -> ContinuousClock.Instant? in
+            var earliest: ContinuousClock.Instant?
+            for waiter in s.waiters.values {
+                if let d = waiter.deadline, earliest.map({ d < $0 }) ?? true { earliest = d }
+            }
+            return earliest
+        }
         guard let earliest else { return -1 }
         let left = ContinuousClock.now.duration(to: earliest)
         if left <= .zero { return 0 }
