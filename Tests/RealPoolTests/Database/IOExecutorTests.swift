@@ -297,4 +297,21 @@ struct IOExecutorTests {
         #expect(db.statistics["leased"] == 0)
         await db.shutdown()
     }
+
+    /// The pool pings a connection idle past `pingAfterIdle` before handing it out; with a zero
+    /// interval every lease of the multiplexed connection pings it, often while its reader still
+    /// lingers from the statement before. The ping stops that reader first and succeeds.
+    @Test func pingsBetweenMultiplexedStatementsOnTheIOThreadSucceed() async throws {
+        let db = try MultiplexingTests.database(depth: 4) { $0.pool.pingAfterIdle = .zero }
+        let sum = try await withTaskExecutorPreference(Database.ioExecutor) { () async throws -> Int in
+            var sum = 0
+            for i in 1...20 { sum += try await db.execute("SELECT \(i)::int")[0].decode(Int.self, column: 0) }
+            return sum
+        }
+        #expect(sum == 210)
+        #expect((db.statistics["pings"] ?? 0) >= 10)
+        #expect(db.statistics["pingFailures"] == 0)
+        #expect(db.statistics["connectionsOpened"] == 1)
+        await db.shutdown()
+    }
 }
