@@ -247,7 +247,6 @@ final class SocketPoller: Sendable {
                 if errno == EINTR { continue }
                 fatalError("RealPool: epoll_wait failed: \(String(cString: strerror(errno)))")
             }
-            ready.removeAll(keepingCapacity: true)
             state.withLock { s in
                 for i in 0..<Int(n) {
                     let fd = events[i].data.fd
@@ -262,6 +261,8 @@ final class SocketPoller: Sendable {
                 _ = read(wakeFD, &v, 8)
             }
             for w in ready { w(.ready) }
+            // emptied now, not next turn: an idle poller must not keep a handler's connection alive
+            ready.removeAll(keepingCapacity: true)
             expireDeadlines()
         }
     }
