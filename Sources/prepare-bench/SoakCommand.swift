@@ -28,6 +28,9 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "Autocommit statements one connection may carry at once (DatabaseConfiguration.pipelineDepth; 1: no multiplexing).")
     var pipelineDepth: Int = 1
 
+    @Option(help: "Executor of the worker tasks: global (the cooperative pool), io (Database.ioExecutor), or ioN (spread over N I/O threads). Multiplexed connections whose callers run on an I/O thread read their results there.")
+    var executor: String = "global"
+
     @Option(help: "Mean ms between backend kills (0: none).")
     var killEveryMs: Int = 500
 
@@ -54,6 +57,9 @@ struct SoakCommand: AsyncParsableCommand {
         guard killEveryMs >= 0, discardEveryMs >= 0, ddlEveryMs >= 0 else { throw ValidationError("fault intervals must be >= 0") }
         guard progressEvery > 0 else { throw ValidationError("--progress-every must be > 0") }
         guard (1...1_000_000).contains(accounts) else { throw ValidationError("--accounts must be between 1 and 1000000") }
+        guard let kinds = try? BenchExecutorKind.parseList(executor), kinds.count == 1 else {
+            throw ValidationError("--executor must be one of global, io, ioN (N from 2 to 16)")
+        }
     }
 
     func run() async throws {
@@ -106,10 +112,11 @@ struct SoakCommand: AsyncParsableCommand {
                                 poolApplicationName: applicationName, killEvery: interval(killEveryMs),
                                 discardEvery: interval(discardEveryMs), ddlEvery: interval(ddlEveryMs))
         let workers = SoakWorkers(db: db, schema: schema, counters: counters)
-        progress.note("soak: \(tasks) tasks on \(poolSize) connections\(pipelineDepth > 1 ? " (pipeline depth \(pipelineDepth))" : "") for \(String(format: "%g", duration)) s; kill every ~\(killEveryMs) ms, DISCARD ALL every ~\(discardEveryMs) ms, DDL every ~\(ddlEveryMs) ms")
+        let kind = try BenchExecutorKind.parseList(executor)[0]
+        progress.note("soak: \(tasks) tasks (\(kind.rawValue) executor) on \(poolSize) connections\(pipelineDepth > 1 ? " (pipeline depth \(pipelineDepth))" : "") for \(String(format: "%g", duration)) s; kill every ~\(killEveryMs) ms, DISCARD ALL every ~\(discardEveryMs) ms, DDL every ~\(ddlEveryMs) ms")
 
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<tasks { group.addTask { await workers.run(until: deadline) } }
+            for i in 0..<tasks { group.addTask(executorPreference: kind.preference(forWorker: i)) { await workers.run(until: deadline) } }
             group.addTask { await faults.run(until: deadline) }
             group.addTask { await reportProgress(counters, db: db, started: started, until: deadline, progress: progress) }
         }
@@ -118,7 +125,7 @@ struct SoakCommand: AsyncParsableCommand {
         let checks = await SoakVerifier(db: db, schema: schema, counters: counters).run()
         let statistics = db.statistics
         await db.shutdown()
-        print(SoakSummary(elapsed: elapsed, tasks: tasks, poolSize: poolSize, pipelineDepth: pipelineDepth, counters: counters.snapshot,
+        print(SoakSummary(elapsed: elapsed, tasks: tasks, executor: kind.rawValue, poolSize: poolSize, pipelineDepth: pipelineDepth, counters: counters.snapshot,
                           statistics: statistics, checks: checks).render())
         return checks.allSatisfy(\.ok)
     }

@@ -3,6 +3,7 @@
 struct SoakSummary {
     let elapsed: Duration
     let tasks: Int
+    let executor: String
     let poolSize: Int
     let pipelineDepth: Int
     let counters: SoakCounters.Snapshot
@@ -15,7 +16,7 @@ struct SoakSummary {
         let stat = { (key: String) in "\(statistics[key] ?? 0)" }
         var rows: [[String]] = [
             ["duration", ResultTable.format(seconds, 1) + " s"],
-            ["tasks / connections", "\(tasks) / \(poolSize)"],
+            ["tasks (executor) / connections", "\(tasks) (\(executor)) / \(poolSize)"],
             ["pipeline depth / shared joins", "\(pipelineDepth) / \(stat("sharedJoins"))"],
             ["statements (BEGIN and COMMIT included)", "\(s.statements) (\(ResultTable.format(Double(s.statements) / max(seconds, 0.001), 0))/s)"],
             ["transactions committed / failed", "\(s.transactionsCommitted) / \(s.transactionsFailed)"],
