@@ -83,6 +83,15 @@ final class PipelineMultiplexer: @unchecked Sendable {
         var readerGeneration: UInt64 = 0
         /// The reader ran dry but stays for the rest of its poller's turn (`lingerOrFinish`).
         var lingering = false
+        /// What the reader's continuous watch is armed for, so that a batch which leaves it
+        /// unchanged (the common case: read, no deadline) does not arm it again.
+        var armedWatch: ArmedWatch?
+    }
+
+    struct ArmedWatch: Equatable {
+        let generation: UInt64
+        let interest: IOInterest
+        let deadline: ContinuousClock.Instant?
     }
 
     /// What the reader must do after one pass, worked out under the lock and done outside it.
@@ -266,6 +275,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
     /// The reader is done: its descriptor leaves epoll, then closes.
     private func releaseReaderSocket(_ s: inout State) {
         s.lingering = false
+        s.armedWatch = nil
         guard s.readerSocket >= 0 else { return }
         s.readerPoller?.forget(socket: s.readerSocket)
         Glibc.close(s.readerSocket)
@@ -302,10 +312,17 @@ final class PipelineMultiplexer: @unchecked Sendable {
             if s.callerPoller === poller {
                 // The callers run on the poller's thread, so the reader does too, in the poller's
                 // turn; it reads before it returns, so its watch can stay armed between batches.
-                error = poller.watchContinuously(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
-                    self.resume(after: outcome, generation: generation)
+                let wanted = ArmedWatch(generation: generation, interest: interest, deadline: wakeBy)
+                if s.armedWatch == wanted {
+                    error = nil
+                } else {
+                    error = poller.watchContinuously(socket: s.readerSocket, for: interest, deadline: wakeBy) { [self] outcome in
+                        self.resume(after: outcome, generation: generation)
+                    }
+                    s.armedWatch = error == nil ? wanted : nil
                 }
             } else {
+                s.armedWatch = nil
                 // Read in a task, not on the poller's thread: a large result takes a while to
                 // parse, and the wake-ups of every connection it watches go through that thread.
                 // The task runs where the latest caller runs (its I/O thread, or the global pool).
@@ -324,7 +341,11 @@ final class PipelineMultiplexer: @unchecked Sendable {
         var late = Deliveries()
         let current = state.withLock { s -> Bool in
             guard s.readerRunning, s.readerGeneration == generation else { return false }
-            if outcome == .timedOut { expire(&s, &late) }
+            if outcome == .timedOut {
+                // the poller dropped the deadline as it fired: the next batch must set one again
+                s.armedWatch = nil
+                expire(&s, &late)
+            }
             if s.lost == nil, PQconsumeInput(connection.pg) == 0 {
                 // Read what the server said before closing (57P01 ...), then fail the rest.
                 let message = connection.lastErrorMessage()
