@@ -17,7 +17,9 @@ import Glibc
 /// The connection must not be used any other way while requests are in flight (the pool grants
 /// exclusive leases only on connections without shared lessees, and a shared lessee keeps its
 /// lease until its request has been read). When the last request is read the connection leaves
-/// pipeline mode and is an ordinary connection again.
+/// pipeline mode and is an ordinary connection again; a reader on an I/O thread whose callers run
+/// there waits for the end of that thread's turn first, and whoever takes the connection another
+/// way stops it (`stopIdleReader`).
 ///
 /// A caller that stops waiting (its task is cancelled, or its deadline passes) gets its error at
 /// once; its request cannot be taken back, so its results are read and dropped, never handed to
