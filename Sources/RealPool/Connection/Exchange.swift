@@ -110,40 +110,33 @@ struct Exchange {
     }
 
     /// Classifies a result, taking ownership of it; shared with the multiplexer, which reads many
-    /// callers' requests. Results nobody keeps (a Sync's, a notice's) are freed at once, without
-    /// the handle a kept one gets.
+    /// callers' requests. Only a result someone keeps (a step's rows, an error to read) gets a
+    /// handle; the others (a Sync's, a notice's) are freed at once.
     static func event(for raw: OpaquePointer, on pg: OpaquePointer) -> ResultEvent {
-        switch PQresultStatus(raw) {
+        let status = PQresultStatus(raw)
+        switch status {
         case PGRES_PIPELINE_SYNC:
             PQclear(raw)
             return .sync
         case PGRES_NONFATAL_ERROR:
             PQclear(raw)
             return .ignored
-        default:
-            return event(for: ResultHandle(raw), on: pg)
-        }
-    }
-
-    private static func event(for result: ResultHandle, on pg: OpaquePointer) -> ResultEvent {
-        switch result.status {
-        case PGRES_PIPELINE_SYNC:
-            return .sync
         case PGRES_PIPELINE_ABORTED:
+            PQclear(raw)
             return .step(.failure(PostgresError(.pipelineAborted, "not executed: an earlier step of the same pipeline failed")))
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return .step(.success(QueryResult(handle: result)))
+            return .step(.success(QueryResult(handle: ResultHandle(raw))))
         case PGRES_FATAL_ERROR:
-            let error = result.serverError()
+            let error = ResultHandle(raw).serverError()
             return PQstatus(pg) == CONNECTION_BAD ? .connectionBroken(error) : .step(.failure(error))
-        case PGRES_NONFATAL_ERROR:
-            return .ignored
         case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            PQclear(raw)
             // RealPool does not speak COPY through execute(); the connection is left in a state only
             // COPY calls can end, so it must not be reused.
             return .unusable(PostgresError(.misuse, "COPY is not supported by execute(); the connection was closed"))
         default:
-            return .unusable(PostgresError(.misuse, "unexpected result status \(String(cString: PQresStatus(result.status)))"))
+            PQclear(raw)
+            return .unusable(PostgresError(.misuse, "unexpected result status \(String(cString: PQresStatus(status)))"))
         }
     }
 

@@ -452,7 +452,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         state.withLock { s in
             guard s.readerGeneration == generation, s.lingering else { return }
             s.lingering = false
-            if s.readerRunning, s.requests.isEmpty { _ = finishReading(&s) }
+            stopIfIdle(&s)
         }
     }
 
@@ -460,9 +460,11 @@ final class PipelineMultiplexer: @unchecked Sendable {
     /// (an exclusive lease, the pool's ping or reset): it must be out of pipeline mode, and
     /// nothing may watch its socket.
     func stopIdleReader() {
-        state.withLock { s in
-            if s.readerRunning, s.requests.isEmpty { _ = finishReading(&s) }
-        }
+        state.withLock { stopIfIdle(&$0) }
+    }
+
+    private func stopIfIdle(_ s: inout State) {
+        if s.readerRunning, s.requests.isEmpty { _ = finishReading(&s) }
     }
 
     private func finishReading(_ s: inout State) -> (IOInterest, ContinuousClock.Instant?)? {

@@ -61,8 +61,8 @@ extension Database {
     func lease(callSite: CallSite, shared: Bool = false) async throws -> ConnectionPool<PooledConnection>.Lease {
         let lease = try await pool.lease(callSite: callSite, shared: shared, affinity: SocketPoller.current?.index)
         // an exclusive lessee drives the connection itself: a multiplexed reader lingering at the
-        // end of its poller's turn must stop first
-        if !shared { lease.resource.multiplexer.stopIdleReader() }
+        // end of its poller's turn must stop first (there is none without multiplexing)
+        if !shared, configuration.pipelineDepth > 1 { lease.resource.multiplexer.stopIdleReader() }
         return lease
     }
 
@@ -70,7 +70,7 @@ extension Database {
     func leaseBlocking(callSite: CallSite) throws -> ConnectionPool<PooledConnection>.Lease {
         if SocketPoller.current != nil { throw UsageError.blockingOnIOExecutor }
         let lease = try pool.leaseBlocking(callSite: callSite)
-        lease.resource.multiplexer.stopIdleReader()
+        if configuration.pipelineDepth > 1 { lease.resource.multiplexer.stopIdleReader() }
         return lease
     }
 }
