@@ -46,9 +46,13 @@ struct PgbenchComparison {
             let ours = realpoolOpsPerS.map { String(format: "%.0f", $0) } ?? "-"
             let r = ratio.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
             let bound = pgbenchPctOfBound.map { String(format: " (%.0f%% of W/T)", $0) } ?? ""
-            return "\(workload) W=\(workers): pgbench -M \(pgbenchMode) -c \(pgbenchClients) \(String(format: "%.0f", pgbenchTps)) tps\(bound); RealPool \(realpoolMode) \(ours) ops/s = \(r) of it"
+            return "\(workload) W=\(workers): pgbench -M \(pgbenchMode) -c \(pgbenchClients) -j \(PgbenchComparison.threads(forClients: pgbenchClients)) \(String(format: "%.0f", pgbenchTps)) tps\(bound); RealPool \(realpoolMode) \(ours) ops/s = \(r) of it"
         }
     }
+
+    /// pgbench's threads (`-j`): one per client up to the two cores this was tuned on, its best
+    /// there (its default, one thread, is slower with several clients).
+    static func threads(forClients clients: Int) -> Int { min(clients, 2) }
 
     let executable: String
     let connectionString: String
@@ -99,7 +103,7 @@ struct PgbenchComparison {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prepare-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        var arguments = ["-n", "-M", mode, "-c", "\(clients)", "-j", "\(min(clients, 2))", "-T", "\(max(1, seconds))"]
+        var arguments = ["-n", "-M", mode, "-c", "\(clients)", "-j", "\(Self.threads(forClients: clients))", "-T", "\(max(1, seconds))"]
         for (i, (text, weight)) in scripts.enumerated() {
             let file = dir.appendingPathComponent("request\(i + 1).sql")
             try text.write(to: file, atomically: true, encoding: .utf8)

@@ -11,12 +11,16 @@ struct ReportWriter {
         var durationS: Double
         var warmupS: Double
         var preparedVia: String
+        /// `--server-cpus`: the CPUs of the server and of the benchmark; nil when not split.
+        var serverCPUs: [Int]?
+        var clientCPUs: [Int]?
         var results: [CaseResult]
         var pgbench: [PgbenchComparison.Row]
 
         enum CodingKeys: String, CodingKey {
             case tool, server, scale, seed, results, pgbench
             case serverVersion = "server_version", durationS = "duration_s", warmupS = "warmup_s", preparedVia = "prepared_via"
+            case serverCPUs = "server_cpus", clientCPUs = "client_cpus"
         }
     }
 

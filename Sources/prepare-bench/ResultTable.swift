@@ -4,6 +4,7 @@ import Foundation
 struct ResultTable {
     var results: [CaseResult]
     var comparisons: [PgbenchComparison.Row]
+    var split: CPUSplit? = nil
 
     func render() -> String {
         let header = ["workload", "mode", "pool", "W", "P", "D", "exec", "ops/s", "p50 ms", "p95 ms", "p99 ms", "vs plain", "conns", "max used", "hits", "misses", "errors", "note"]
@@ -46,9 +47,10 @@ struct ResultTable {
             out += "note: prepared/auto ran through the explicit-prepare fallback (raw connections preparing each statement), not RealPool's rewriting; see RewritingAdapter.swift\n"
         }
         if !comparisons.isEmpty {
-            out += "\npgbench, same SQL, same server, same client count:\n"
+            out += "\npgbench, same SQL, same server, same client count (-j: pgbench threads):\n"
             for c in comparisons { out += "  " + c.summary + "\n" }
         }
+        if let split { out += "\n\(split.summary)\n" }
         return out
     }
 

@@ -73,6 +73,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Also run pgbench -M simple and -M prepared with the same SQL and client counts, and print the ratios.")
     var comparePgbench = false
 
+    @Option(name: .customLong("server-cpus"), help: "Pin the PostgreSQL server to these CPUs (e.g. 1 or 2-3) and the benchmark and pgbench to the others, as if on separate hosts. Linux; the server must run on this machine. (default: no pinning)")
+    var serverCPUs: String?
+
     @Flag(help: "Keep the realpool_bench schema on a --dsn server after the run.")
     var keep = false
 
@@ -96,6 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         if let replySpinUs { guard replySpinUs >= 0, replySpinUs <= 100_000 else { throw ValidationError("--reply-spin-us must be between 0 and 100000") } }
         if let executor { do { _ = try BenchExecutorKind.parseList(executor) } catch { throw ValidationError(String(describing: error)) } }
         if let dsn, dsn.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--dsn is empty") }
+        if let serverCPUs { do { _ = try CPUSplit.plan(serverCPUs) } catch { throw ValidationError(String(describing: error)) } }
     }
 
     func run() async throws {
@@ -142,6 +146,14 @@ struct RunCommand: AsyncParsableCommand {
         let loaded = try sources.map { try WorkloadParser(variables: variables).parse($0.0, source: $0.1, defaultName: $0.2) }
         try await loader.validate(loaded)
 
+        // after loading: the fixtures load faster on every core, and the measurement is what is split
+        let split = try serverCPUs.map(CPUSplit.plan)
+        if let split {
+            progress.note(split.summary)
+            let restore = try await split.apply(connectionString: server.connectionString)
+            if !server.isEmbedded { cleanup.add("cpus") { restore() } }
+        }
+
         let cases = plan(loaded, modes: modeList, defaultSuite: defaultSuite)
         progress.setTotal(cases.count)
         let perCase = duration + warmup
@@ -174,7 +186,7 @@ struct RunCommand: AsyncParsableCommand {
         if server.isEmbedded { progress.note("stopping the server") }
         cleanup.runAll()
 
-        try writeOutputs(results, comparisons: comparisons, server: server, serverVersion: serverVersion)
+        try writeOutputs(results, comparisons: comparisons, server: server, serverVersion: serverVersion, split: split)
     }
 
     private func makeExecutor(_ benchCase: BenchCase, workload: Workload, connectionString: String) async throws -> any BenchExecutor {
@@ -287,13 +299,14 @@ struct RunCommand: AsyncParsableCommand {
         return rows
     }
 
-    private func writeOutputs(_ results: [CaseResult], comparisons: [PgbenchComparison.Row], server: BenchServer, serverVersion: String) throws {
-        let table = ResultTable(results: results, comparisons: comparisons).render()
+    private func writeOutputs(_ results: [CaseResult], comparisons: [PgbenchComparison.Row], server: BenchServer, serverVersion: String, split: CPUSplit?) throws {
+        let table = ResultTable(results: results, comparisons: comparisons, split: split).render()
         var structured: String?
         if json {
             structured = try ReportWriter.json(ReportWriter.Document(
                 server: server.isEmbedded ? "embedded" : server.redacted, serverVersion: serverVersion, scale: scale, seed: seed,
-                durationS: duration, warmupS: warmup, preparedVia: RewritingAdapter.preparedVia, results: results, pgbench: comparisons))
+                durationS: duration, warmupS: warmup, preparedVia: RewritingAdapter.preparedVia,
+                serverCPUs: split?.serverCPUs, clientCPUs: split?.clientCPUs, results: results, pgbench: comparisons))
         } else if csv {
             structured = ReportWriter.csv(results)
         }
