@@ -77,8 +77,30 @@ final class SocketPoller: Sendable {
         var continuous: IOInterest? = nil
     }
 
+    /// The waiters by socket, counting those with a deadline: without any, a turn skips both
+    /// scans for the earliest and the expired, which otherwise copy every waiter every turn.
+    private struct WaiterTable {
+        private(set) var bySocket: [Int32: Waiter] = [:]
+        private(set) var withDeadline = 0
+
+        subscript(socket: Int32) -> Waiter? {
+            get { bySocket[socket] }
+            set {
+                if bySocket[socket]?.deadline != nil { withDeadline -= 1 }
+                if newValue?.deadline != nil { withDeadline += 1 }
+                bySocket[socket] = newValue
+            }
+        }
+
+        mutating func removeValue(forKey socket: Int32) -> Waiter? {
+            let removed = bySocket.removeValue(forKey: socket)
+            if removed?.deadline != nil { withDeadline -= 1 }
+            return removed
+        }
+    }
+
     private struct State {
-        var waiters: [Int32: Waiter] = [:]
+        var waiters = WaiterTable()
         var nextID: UInt64 = 0
     }
 
@@ -269,8 +291,9 @@ final class SocketPoller: Sendable {
 
     private func nextTimeoutMilliseconds() -> Int32 {
         let earliest = state.withLock { s -> ContinuousClock.Instant? in
+            guard s.waiters.withDeadline > 0 else { return nil }
             var earliest: ContinuousClock.Instant?
-            for waiter in s.waiters.values {
+            for waiter in s.waiters.bySocket.values {
                 if let d = waiter.deadline, earliest.map({ d < $0 }) ?? true { earliest = d }
             }
             return earliest
@@ -283,16 +306,18 @@ final class SocketPoller: Sendable {
     }
 
     private func expireDeadlines() {
-        let now = ContinuousClock.now
         let expired = state.withLock { s -> [Wake] in
+            guard s.waiters.withDeadline > 0 else { return [] }
+            let now = ContinuousClock.now
             var out: [Wake] = []
-            for (fd, w) in s.waiters where w.deadline.map({ $0 <= now }) ?? false {
+            for (fd, w) in s.waiters.bySocket where w.deadline.map({ $0 <= now }) ?? false {
                 out.append(w.wake)
                 // a continuous watch stays armed; its handler sets the next deadline
                 if w.continuous == nil { s.waiters[fd] = nil } else { s.waiters[fd]!.deadline = nil }
             }
             return out
         }
+        if expired.isEmpty { return }
         for w in expired { w(.timedOut) }
     }
 }
