@@ -2,7 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import RealPool
 
 /// `--server-cpus`: the PostgreSQL server on some CPUs, the benchmark (and the pgbench it runs)
 /// on the others.
@@ -53,20 +52,21 @@ struct CPUSplit: Sendable {
         #endif
     }
 
-    /// Pins the server behind `connectionString` and this process. Returns what undoes the
-    /// server's half.
-    func apply(connectionString: String) async throws -> @Sendable () -> Void {
+    /// Pins the server that runs `backendPID` (a connection of ours) and this process. Returns
+    /// what undoes the server's half.
+    func apply(backendPID: Int32) throws -> @Sendable () -> Void {
         #if os(Linux)
-        let postmaster = try await Self.postmasterPID(connectionString)
+        let postmaster = try Self.postmasterPID(backend: pid_t(backendPID))
         let original = try Self.affinity(of: postmaster)
-        let processes = [postmaster] + Self.children(of: postmaster)
-        for pid in processes {
-            do { try Self.setAffinity(of: pid, to: serverCPUs) } catch where pid != postmaster {
-                continue  // a process that ended meanwhile
+        for pid in [postmaster] + Self.children(of: postmaster) {
+            do { try Self.setAffinity(of: pid, to: serverCPUs) } catch where pid != postmaster && !Self.exists("/proc/\(pid)") {
+                continue  // a backend that ended meanwhile
             }
         }
         for thread in Self.threadsOfThisProcess() {
-            try Self.setAffinity(of: thread, to: clientCPUs)
+            do { try Self.setAffinity(of: thread, to: clientCPUs) } catch where !Self.exists("/proc/self/task/\(thread)") {
+                continue  // a thread that ended meanwhile
+            }
         }
         return {
             for pid in [postmaster] + Self.children(of: postmaster) { try? Self.setAffinity(of: pid, to: original) }
@@ -86,20 +86,14 @@ struct CPUSplit: Sendable {
     /// The postmaster is the parent of our own backend, found through `/proc`: only a server on
     /// this machine (and in this PID namespace) has one there, so a remote server is a clear error
     /// rather than some unrelated local process pinned.
-    private static func postmasterPID(_ connectionString: String) async throws -> pid_t {
-        let connection: Connection
-        do {
-            connection = try await Connection.connect(ConnectionConfiguration(connectionString, connectTimeout: .seconds(10), applicationName: "prepare-bench"))
-        } catch {
-            throw BenchError("--server-cpus: cannot connect to the server: \(BenchError.oneLine(error))")
-        }
-        defer { connection.close() }
-        let backend = pid_t(connection.backendPID)
+    private static func postmasterPID(backend: pid_t) throws -> pid_t {
         guard command(of: backend) == "postgres", let parent = parentPID(of: backend), command(of: parent) == "postgres" else {
             throw BenchError("--server-cpus: the server's backend (pid \(backend)) is not a postgres process on this machine; the split needs the server to run here")
         }
         return parent
     }
+
+    private static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
     private static func command(of pid: pid_t) -> String? {
         (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -150,7 +150,9 @@ struct RunCommand: AsyncParsableCommand {
         let split = try serverCPUs.map(CPUSplit.plan)
         if let split {
             progress.note(split.summary)
-            let restore = try await split.apply(connectionString: server.connectionString)
+            let connection = try await loader.connect()
+            defer { connection.close() }
+            let restore = try split.apply(backendPID: connection.backendPID)
             if !server.isEmbedded { cleanup.add("cpus") { restore() } }
         }
 

@@ -143,6 +143,34 @@ struct IOExecutorTests {
         await db.shutdown()
     }
 
+    /// The I/O thread skips its deadline scans while no waiter has a deadline: its count of
+    /// those must come back to zero after one expires and still see the next, with deadline-free
+    /// statements on the same thread before, between and after. (Lost, a deadline never fires: the
+    /// time limit turns that hang into a failure.)
+    @Test(.timeLimit(.minutes(1))) func deadlinesStillEndWaitsAfterTheIOThreadHadNone() async throws {
+        let free = try MultiplexingTests.database()
+        let timed = try MultiplexingTests.database { $0.statementDeadline = .milliseconds(300) }
+        func freeStatements() async throws -> Int {
+            try await withTaskExecutorPreference(Database.ioExecutor) {
+                var sum = 0
+                for i in 1...20 { sum += try await free.execute("SELECT \(i)::int")[0].decode(Int.self, column: 0) }
+                return sum
+            }
+        }
+        #expect(try await freeStatements() == 210)
+        for round in 1...2 {
+            let gate = try await MultiplexingTests.Gate.closed(timed)
+            let e = await #expect(throws: PostgresError.self, "round \(round)") { try await gate.blocker(timed, on: Database.ioExecutor).value }
+            #expect(e?.kind == .timeout, "round \(round)")
+            try await gate.open()
+            try await TestServer.waitUntil("the late result is read and dropped") { timed.statistics["leased"] == 0 }
+            try await gate.drop(timed)
+            #expect(try await freeStatements() == 210, "round \(round)")
+        }
+        await free.shutdown()
+        await timed.shutdown()
+    }
+
     /// Callers on the I/O thread and on the global executor queued on one connection: the reader
     /// switches between reading in the poller's turn and reading in a task as they alternate, and
     /// every caller gets its own result.

@@ -317,7 +317,6 @@ final class SocketPoller: Sendable {
             }
             return out
         }
-        if expired.isEmpty { return }
         for w in expired { w(.timedOut) }
     }
 }
