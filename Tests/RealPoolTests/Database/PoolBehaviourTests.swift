@@ -195,6 +195,14 @@ struct PoolBehaviourTests {
             }
         }
         try await TestServer.waitUntil("the transaction holds its connection") { db.statistics["leased"] == 1 }
+        // The shutdown deadline cancels the running statement; a cancel that reaches the backend
+        // before it sleeps (between BEGIN and the sleep, or while it reads the sleep's messages)
+        // is ignored, so wait until it sleeps.
+        let observer = try await TestServer.connect()
+        defer { observer.close() }
+        try await TestServer.waitUntil("the sleep runs on the server") {
+            try await observer.query("SELECT count(*)::int FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query = 'SELECT pg_sleep(5)'")[0].decode(Int.self, column: 0) == 1
+        }
         let start = ContinuousClock.now
         await db.shutdown()
         #expect(ContinuousClock.now - start < .seconds(5))
