@@ -205,16 +205,33 @@ public final class EmbeddedPostgres: @unchecked Sendable {
         throw EmbeddedPostgresError("running as root, and neither a `postgres` nor a `nobody` user exists to run the server as (PostgreSQL refuses to run as root). Install `postgresql` (it creates the postgres user).")
     }
 
+    /// A new directory for a cluster, already marked with our PID when it appears under its
+    /// final name. It is made under another prefix and renamed once `owner.pid` is in it: a
+    /// server starting at the same moment (tests start several at once) looks for leftovers, and
+    /// would otherwise take a directory made a moment ago, with no `owner.pid` yet, for one that
+    /// a killed run left behind, and delete it under us.
     private static func makeRoot(owner: String?) throws -> URL {
-        var template = Array((NSTemporaryDirectory() + "/" + prefix + "XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() + "/" + startingPrefix + "XXXXXX").utf8CString)
         guard let p = mkdtemp(&template) else {
             throw EmbeddedPostgresError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }
-        let path = String(cString: p)
-        try String(getpid()).write(toFile: path + "/owner.pid", atomically: true, encoding: .utf8)
+        let starting = String(cString: p)
+        let path = NSTemporaryDirectory() + "/" + prefix + String(starting.suffix(6))
+        do {
+            try String(getpid()).write(toFile: starting + "/owner.pid", atomically: true, encoding: .utf8)
+            guard rename(starting, path) == 0 else {
+                throw EmbeddedPostgresError("cannot rename \(starting) to \(path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: starting)
+            throw error
+        }
         if let owner { try Shell.run("chown", [owner, path]) }
         return URL(fileURLWithPath: path)
     }
+
+    /// The prefix of a directory while it is being made (see `makeRoot`).
+    static let startingPrefix = "realpool-pgnew-"
 
     /// Stops and deletes clusters whose owning process is gone (a test run that was killed).
     static func removeLeftovers(binaries: ServerBinaries, logger: Logger) {

@@ -55,6 +55,10 @@ final class PipelineMultiplexer: @unchecked Sendable {
         /// Syncs still to be read: a request may be several groups, each ended by its own Sync.
         var syncsLeft: Int
         let deadline: ContinuousClock.Instant?
+        /// When the reader told the caller its deadline had passed: the stall grace period runs
+        /// from here, not from `deadline`, so a reader that wakes late (a starved process) hands
+        /// out `.timeout` first and judges a stall only after a real grace period of its own.
+        var timedOutAt: ContinuousClock.Instant?
         var outcomes: Outcomes = []
         var pending: Result<QueryResult, PostgresError>?
         /// nil once the caller stopped waiting.
@@ -122,9 +126,13 @@ final class PipelineMultiplexer: @unchecked Sendable {
     let connection: Connection
     private let state = Locked(State())
     private let requestIDs = Atomic<UInt64>(0)
+    /// What `expire` reads as the time. Tests pass a clock that jumps, to play a reader that
+    /// wakes seconds after its deadline; the watches themselves always use the real clock.
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(connection: Connection) {
+    init(connection: Connection, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.connection = connection
+        self.now = now
     }
 
     /// Requests sent and not yet read (abandoned ones included).
@@ -482,25 +490,39 @@ final class PipelineMultiplexer: @unchecked Sendable {
         var earliest: ContinuousClock.Instant?
         for request in s.requests {
             guard let deadline = request.deadline else { continue }
-            let due = request.waiter == nil ? deadline.advanced(by: Connection.cancelGrace) : deadline
+            let due = request.waiter == nil ? (request.timedOutAt ?? deadline).advanced(by: Connection.cancelGrace) : deadline
             earliest = earliest.map { min($0, due) } ?? due
         }
         return earliest
     }
 
     /// Deadlines passed: their callers get `.timeout` now; a request that has had no answer even
-    /// after the grace period means the server or network has stalled, and the connection goes.
+    /// a grace period after its caller got that timeout means the server or network has stalled,
+    /// and the connection goes.
+    ///
+    /// The grace period is measured from when this reader handed out the timeout, never from the
+    /// deadline itself: a wake-up that comes seconds late (every thread of a loaded machine's
+    /// cooperative pool busy, say) must not turn a deadline into `connectionLost`. And an answer
+    /// that arrived while the reader was kept from running is no stall.
     private func expire(_ s: inout State, _ out: inout Deliveries) {
-        let now = ContinuousClock.now
-        if let oldest = s.requests.first?.deadline, oldest.advanced(by: Connection.cancelGrace) <= now {
+        let now = self.now()
+        if let oldest = s.requests.first, let deadline = oldest.deadline, oldest.waiter == nil,
+           (oldest.timedOutAt ?? deadline).advanced(by: Connection.cancelGrace) <= now, !answerArrived() {
             lose(PostgresError(.connectionLost, "the server did not answer in time (statementDeadline plus \(Connection.cancelGrace)); the connection was closed"), &s, &out)
             return
         }
         for i in s.requests.indices {
             guard let deadline = s.requests[i].deadline, deadline <= now, let waiter = s.requests[i].waiter else { continue }
             s.requests[i].waiter = nil
+            s.requests[i].timedOutAt = now
             out.completed.append((waiter, .failure(Abandoned(reason: PostgresError(.timeout, "the statement did not finish within statementDeadline; it may still run (a multiplexed statement is never cancelled, since a cancel could hit a neighbour's statement); its result will be discarded")))))
         }
+    }
+
+    /// Whether the server has sent a whole result that nobody has read yet. A failed read says
+    /// nothing here: the reader finds out after `expire`.
+    private func answerArrived() -> Bool {
+        PQconsumeInput(connection.pg) == 1 && PQisBusy(connection.pg) == 0
     }
 
     /// The connection is unusable: close it and fail every request in flight.

@@ -52,15 +52,15 @@ struct ConnectionTests {
         #expect(try row.decode(String.self, column: 8) == "é😀")
     }
 
-    @Test func connectsOverTCPWithPasswordFromURL() async throws {
-        guard let server = try TestServer.embedded() else { return }
+    @Test(TestServer.embeddedOnly) func connectsOverTCPWithPasswordFromURL() async throws {
+        let server = try #require(try TestServer.embedded())
         let c = try await Connection.connect(ConnectionConfiguration(server.tcpURL, connectTimeout: .seconds(30)))
         defer { c.close() }
         #expect(try await c.query("SELECT 1")[0].decode(Int.self, column: 0) == 1)
     }
 
-    @Test func wrongPasswordFailsWithoutShowingIt() async throws {
-        guard let server = try TestServer.embedded() else { return }
+    @Test(TestServer.embeddedOnly) func wrongPasswordFailsWithoutShowingIt() async throws {
+        let server = try #require(try TestServer.embedded())
         let url = "postgres://postgres:not-the-secret-pw@127.0.0.1:\(server.port)/postgres"
         // generous: SCRAM's key derivation on a loaded machine must not turn this into a timeout
         let error = await #expect(throws: PostgresError.self) { try await Connection.connect(ConnectionConfiguration(url, connectTimeout: .seconds(60))) }

@@ -18,8 +18,8 @@ struct NetworkFaultTests {
         return Database(config)
     }
 
-    @Test(arguments: TestServer.pipelineDepths) func aStalledNetworkNeverHangsACaller(pipelineDepth: Int) async throws {
-        guard let server = try TestServer.embedded() else { return }
+    @Test(TestServer.embeddedOnly, arguments: TestServer.pipelineDepths) func aStalledNetworkNeverHangsACaller(pipelineDepth: Int) async throws {
+        let server = try #require(try TestServer.embedded())
         let proxy = try LoopbackProxy(targetPort: server.port)
         defer { proxy.close() }
         let db = database(through: proxy, server: server, pipelineDepth: pipelineDepth)
@@ -44,8 +44,8 @@ struct NetworkFaultTests {
     /// (the backend is idle then), so the statement would run to its end. Held back in the
     /// network here, the statement arrives after the first cancel request; the one sent again a
     /// second later stops it, and the connection stays in step and is reused.
-    @Test func aCancelThatArrivesBeforeItsStatementIsSentAgain() async throws {
-        guard let server = try TestServer.embedded() else { return }
+    @Test(TestServer.embeddedOnly) func aCancelThatArrivesBeforeItsStatementIsSentAgain() async throws {
+        let server = try #require(try TestServer.embedded())
         let proxy = try LoopbackProxy(targetPort: server.port)
         defer { proxy.close() }
         let db = database(through: proxy, server: server, pipelineDepth: 1, deadline: .seconds(60))
@@ -54,12 +54,13 @@ struct NetworkFaultTests {
         proxy.stall()
         let started = ContinuousClock.now
         let sleeper = Task { try await db.execute("SELECT pg_sleep(30)") }
-        try await TestServer.waitUntil("the statement is sent") { db.statistics["leased"] == 1 }
-        try await Task.sleep(for: .milliseconds(200))
+        try await TestServer.waitUntil("the statement is held in the network") { proxy.heldReads > 0 }
+        let endedBefore = proxy.connectionsEndedByServer
         sleeper.cancel()
-        // the first cancel request goes over a new connection, which the proxy forwards: it finds
-        // the backend idle. Only then does the statement reach the server.
-        try await Task.sleep(for: .milliseconds(300))
+        // the first cancel request goes over a new connection, which the proxy forwards: the
+        // server finds the backend idle, ignores it and closes that connection. Only then does
+        // the statement reach the server.
+        try await TestServer.waitUntil("the server has handled the first cancel request") { proxy.connectionsEndedByServer > endedBefore }
         proxy.resume()
         await #expect(throws: CancellationError.self) { _ = try await sleeper.value }
         let waited = ContinuousClock.now - started
@@ -70,8 +71,8 @@ struct NetworkFaultTests {
         await db.shutdown()
     }
 
-    @Test(arguments: TestServer.pipelineDepths) func aDroppedNetworkIsAClearErrorAndThePoolRecovers(pipelineDepth: Int) async throws {
-        guard let server = try TestServer.embedded() else { return }
+    @Test(TestServer.embeddedOnly, arguments: TestServer.pipelineDepths) func aDroppedNetworkIsAClearErrorAndThePoolRecovers(pipelineDepth: Int) async throws {
+        let server = try #require(try TestServer.embedded())
         let proxy = try LoopbackProxy(targetPort: server.port)
         defer { proxy.close() }
         // a deadline far away: what the caller must see is the drop, however slow the machine
@@ -80,9 +81,9 @@ struct NetworkFaultTests {
 
         // a drop while a statement runs: the caller learns the connection was lost
         // long enough that the drop always comes first, however slow the machine; the drop ends it
-        let running = Task { try await db.execute("SELECT pg_sleep(30)") }
-        try await TestServer.waitUntil("the statement is running") { db.statistics["leased"] == 1 }
-        try await Task.sleep(for: .milliseconds(100))
+        let tag = TestServer.uniqueName("dropped")
+        let running = Task { try await db.execute(SQLQuery(unsafeSQL: "SELECT pg_sleep(30) AS \(tag)")) }
+        try await TestServer.waitUntil("the statement runs on the server") { try await TestServer.isRunning(tag) }
         proxy.drop()
         let e = await #expect(throws: PostgresError.self) { try await running.value }
         #expect(e?.kind == .connectionLost)

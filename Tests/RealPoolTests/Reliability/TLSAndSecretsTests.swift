@@ -12,33 +12,33 @@ struct TLSAndSecretsTests {
     }
 
     @Test func sslmodeRequireEncrypts() async throws {
-        let c = try await Connection.connect(ConnectionConfiguration(try TLSTestServer.conninfo("sslmode=require"), connectTimeout: .seconds(30)))
+        let c = try await Connection.connect(ConnectionConfiguration(try await TLSTestServer.conninfo("sslmode=require"), connectTimeout: .seconds(30)))
         defer { c.close() }
         #expect(try await sslInUse(c))
         // and through a pool
-        let db = Database(DatabaseConfiguration(try TLSTestServer.conninfo("sslmode=require")))
+        let db = Database(DatabaseConfiguration(try await TLSTestServer.conninfo("sslmode=require")))
         #expect(try await db.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")[0].decode(Bool.self, column: 0))
         await db.shutdown()
     }
 
     @Test func verifyFullAgainstTheRightRootConnects() async throws {
-        let ca = try #require(TLSTestServer.get().tls).caCertificate
+        let ca = try #require(await TLSTestServer.get().tls).caCertificate
         let c = try await Connection.connect(ConnectionConfiguration(
-            try TLSTestServer.conninfo(host: "localhost", "sslmode=verify-full sslrootcert=\(ca)"), connectTimeout: .seconds(30)))
+            try await TLSTestServer.conninfo(host: "localhost", "sslmode=verify-full sslrootcert=\(ca)"), connectTimeout: .seconds(30)))
         defer { c.close() }
         #expect(try await sslInUse(c))
         // the certificate names 127.0.0.1 too
         let byAddress = try await Connection.connect(ConnectionConfiguration(
-            try TLSTestServer.conninfo(host: "127.0.0.1", "sslmode=verify-full sslrootcert=\(ca)"), connectTimeout: .seconds(30)))
+            try await TLSTestServer.conninfo(host: "127.0.0.1", "sslmode=verify-full sslrootcert=\(ca)"), connectTimeout: .seconds(30)))
         defer { byAddress.close() }
         #expect(try await sslInUse(byAddress))
     }
 
     @Test func verifyFullAgainstAWrongRootFailsClearly() async throws {
-        let password = try TLSTestServer.get().password
-        let wrong = try TLSTestServer.wrongRoot.get()
-        for string in [try TLSTestServer.conninfo(host: "localhost", "sslmode=verify-full sslrootcert=\(wrong)"),
-                       try TLSTestServer.url("sslmode=verify-full&sslrootcert=\(wrong)")] {
+        let password = try await TLSTestServer.get().password
+        let wrong = try await TLSTestServer.wrongRoot.get()
+        for string in [try await TLSTestServer.conninfo(host: "localhost", "sslmode=verify-full sslrootcert=\(wrong)"),
+                       try await TLSTestServer.url("sslmode=verify-full&sslrootcert=\(wrong)")] {
             let error = await #expect(throws: PostgresError.self) {
                 try await Connection.connect(ConnectionConfiguration(string, connectTimeout: .seconds(30)))
             }
@@ -53,10 +53,10 @@ struct TLSAndSecretsTests {
     /// log lines with their metadata, `db.report()`, statistics, and descriptions and dumps of the
     /// configurations, in URL and keyword form.
     @Test func thePasswordAppearsNowhere() async throws {
-        let server = try TLSTestServer.get()
+        let server = try await TLSTestServer.get()
         let password = server.password
         let ca = try #require(server.tls).caCertificate
-        let wrong = try TLSTestServer.wrongRoot.get()
+        let wrong = try await TLSTestServer.wrongRoot.get()
         var seen: [String] = []
 
         let capture = LogCapture()
@@ -77,8 +77,8 @@ struct TLSAndSecretsTests {
         }
 
         // a good connection: statements, a failing statement, the report
-        for string in [try TLSTestServer.url("sslmode=verify-full&sslrootcert=\(ca)"),
-                       try TLSTestServer.conninfo(host: "localhost", "sslmode=verify-full sslrootcert=\(ca)")] {
+        for string in [try await TLSTestServer.url("sslmode=verify-full&sslrootcert=\(ca)"),
+                       try await TLSTestServer.conninfo(host: "localhost", "sslmode=verify-full sslrootcert=\(ca)")] {
             let db = database(string)
             try db.addPrepareTarget("SELECT $1::text AS v")
             #expect(try await db.execute("SELECT \("x")::text AS v")[0].decode(String.self, column: 0) == "x")
@@ -90,9 +90,9 @@ struct TLSAndSecretsTests {
         }
         // connections that fail: a wrong root, a wrong password
         let wrongPassword = "Wrong\(password)"
-        for string in [try TLSTestServer.url("sslmode=verify-full&sslrootcert=\(wrong)"),
-                       try TLSTestServer.conninfo(host: "localhost", "sslmode=verify-full sslrootcert=\(wrong)"),
-                       try TLSTestServer.conninfo("sslmode=require").replacingOccurrences(of: password, with: wrongPassword)] {
+        for string in [try await TLSTestServer.url("sslmode=verify-full&sslrootcert=\(wrong)"),
+                       try await TLSTestServer.conninfo(host: "localhost", "sslmode=verify-full sslrootcert=\(wrong)"),
+                       try await TLSTestServer.conninfo("sslmode=require").replacingOccurrences(of: password, with: wrongPassword)] {
             let direct = await #expect(throws: PostgresError.self) {
                 try await Connection.connect(ConnectionConfiguration(string, connectTimeout: .seconds(30)))
             }

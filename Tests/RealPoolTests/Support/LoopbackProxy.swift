@@ -6,12 +6,32 @@ import Glibc
 
 /// A TCP proxy on 127.0.0.1 in front of the test server, for network faults: it forwards bytes
 /// both ways until told to stall (stop forwarding on the connections it has, keeping them open)
-/// or to drop (close them). New connections are forwarded normally in every mode.
+/// or to drop (close them). New connections are forwarded normally in every mode. It counts what
+/// it holds back and the connections that ended, so that tests wait for those conditions.
 final class LoopbackProxy: @unchecked Sendable {
     let port: Int
     private let targetPort: Int
     private let listener: Int32
-    private let state = Locked((stalled: false, sockets: [Int32](), closed: false))
+    private struct State {
+        /// Connections numbered below this are stalled; nil while forwarding.
+        var stalledBelow: Int?
+        var nextConnection = 0
+        var sockets: [Int32] = []
+        var closed = false
+        /// Reads held back by a stall so far.
+        var heldReads = 0
+        /// Connections whose server side has closed.
+        var endedByServer = 0
+    }
+    private let state = Locked(State())
+
+    /// How many reads a stall has held back so far: a test waits for this to know that what it
+    /// sent is stuck in the network.
+    var heldReads: Int { state.withLock { $0.heldReads } }
+
+    /// How many connections the server has closed so far (a cancel request's connection is
+    /// closed by the server once it has handled the request).
+    var connectionsEndedByServer: Int { state.withLock { $0.endedByServer } }
 
     init(targetPort: Int) throws {
         self.targetPort = targetPort
@@ -30,10 +50,10 @@ final class LoopbackProxy: @unchecked Sendable {
     }
 
     /// Stops forwarding on every connection made so far (they stay open: a stalled network).
-    func stall() { state.withLock { $0.stalled = true } }
+    func stall() { state.withLock { $0.stalledBelow = $0.nextConnection } }
 
     /// Forwards again.
-    func resume() { state.withLock { $0.stalled = false } }
+    func resume() { state.withLock { $0.stalledBelow = nil } }
 
     /// Closes every connection made so far (a dropped network).
     func drop() {
@@ -56,20 +76,29 @@ final class LoopbackProxy: @unchecked Sendable {
             let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
             guard ok else { Glibc.close(client); Glibc.close(upstream); continue }
-            state.withLock { $0.sockets += [client, upstream] }
-            Thread { [self] in pump(from: client, to: upstream) }.start()
-            Thread { [self] in pump(from: upstream, to: client) }.start()
+            let number = state.withLock { s -> Int in
+                s.sockets += [client, upstream]
+                defer { s.nextConnection += 1 }
+                return s.nextConnection
+            }
+            Thread { [self] in pump(from: client, to: upstream, connection: number, fromServer: false) }.start()
+            Thread { [self] in pump(from: upstream, to: client, connection: number, fromServer: true) }.start()
         }
     }
 
-    private func pump(from: Int32, to: Int32) {
+    private func pump(from: Int32, to: Int32, connection: Int, fromServer: Bool) {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = read(from, &buffer, buffer.count)
-            if n <= 0 { break }
+            if n <= 0 {
+                if fromServer { state.withLock { $0.endedByServer += 1 } }
+                break
+            }
             // stalled: hold the bytes back (a bounded wait, so the thread ends with the test)
+            func stalled() -> Bool { state.withLock { s in s.stalledBelow.map { connection < $0 } ?? false } }
+            if stalled() { state.withLock { $0.heldReads += 1 } }
             var waited = 0
-            while state.withLock({ $0.stalled }) && waited < 600 {
+            while stalled() && waited < 600 {
                 usleep(50_000)
                 waited += 1
             }

@@ -1,5 +1,6 @@
 import EmbeddedPostgres
 import Foundation
+import Testing
 @testable import RealPool
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +16,6 @@ import Glibc
 final class PgBouncer: @unchecked Sendable {
     let port: Int
     let directory: URL
-    private let pidFile: String
     private let lock = NSLock()
     private var running = true
 
@@ -24,19 +24,28 @@ final class PgBouncer: @unchecked Sendable {
 
     /// Where Debian's package puts the binary.
     static let candidates = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer"]
+    static var binary: String? { candidates.first { FileManager.default.isExecutableFile(atPath: $0) } }
+
+    /// The tests that need PgBouncer run when it is installed, and are reported as skipped with
+    /// the reason otherwise. `.ci/run` sets `REALPOOL_REQUIRE_OPTIONAL_TOOLS=1`: then they run
+    /// anyway, and a missing binary fails them with the install command.
+    static var installedOrRequired: ConditionTrait {
+        .enabled(if: binary != nil || OptionalTools.required,
+                 "pgbouncer is not installed: `apt-get install pgbouncer` to run these tests")
+    }
 
     private init(port: Int, directory: URL) {
         self.port = port
         self.directory = directory
-        self.pidFile = directory.appendingPathComponent("pgbouncer.pid").path
     }
 
+    // the last resort; fixtures stop it themselves, off the cooperative pool
     deinit { stop() }
 
     /// Starts PgBouncer (see `waitUntilReady`). Throws a clear error when the
     /// binary is missing (a machine without the `pgbouncer` package): the test then fails.
     static func start(inFrontOf front: EmbeddedPostgres, poolMode: String = "transaction", serverConnections: Int = 2) throws -> PgBouncer {
-        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard let binary else {
             throw TestFailure("pgbouncer is not installed (looked in \(candidates.joined(separator: ", "))): `apt-get install pgbouncer` (.ci/run does)")
         }
         let runAs = geteuid() == 0 ? "postgres" : nil
@@ -68,24 +77,56 @@ final class PgBouncer: @unchecked Sendable {
         if let runAs { try check(ChildProcess.run("chown", ["-R", runAs, directory.path])) }
         // -d: PgBouncer daemonizes once it listens, so the command returns when it is ready
         let command = runAs.map { ["runuser", "-u", $0, "--", binary] } ?? [binary]
+        bouncer.startWatchdog()
         try check(ChildProcess.run(command[0], Array(command.dropFirst()) + ["-d", ini]))
         return bouncer
     }
 
+    private var iniPath: String { directory.appendingPathComponent("pgbouncer.ini").path }
+    private var pidFile: String { directory.appendingPathComponent("pgbouncer.pid").path }
+
+    /// A shell loop that stops this PgBouncer once the test process is gone, however it ended
+    /// (a crash, a kill, a test that never reached its clean-up): a daemon must not outlive us.
+    private func startWatchdog() {
+        let script = """
+            while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
+            [ -f '\(pidFile)' ] && kill -KILL "$(cat '\(pidFile)')"
+            rm -rf '\(directory.path)'
+            """
+        _ = try? ChildProcess.run("/bin/sh", ["-c", "( \(script) ) >/dev/null 2>&1 &"])
+    }
+
+    /// The processes running this instance's configuration. Found by their command line, not the
+    /// pid file: with `-d` the parent returns once it has forked, and the daemon writes the pid
+    /// file after that, so a stop right after a start could find no pid file yet.
+    private func processes() -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        let wanted = Array(iniPath.utf8)
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry), pid != getpid(),
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            let arguments = cmdline.split(separator: 0)
+            guard arguments.contains(where: { Array($0) == wanted }),
+                  arguments.first.map({ String(decoding: $0, as: UTF8.self).hasSuffix("pgbouncer") }) == true else { return nil }
+            return Self.isRunning(pid) ? pid : nil
+        }
+    }
+
     /// SIGTERM (immediate shutdown), then waits for the process to be gone and deletes the
-    /// directory. Idempotent.
+    /// directory. Idempotent. Blocks for up to about 5 s: call it off the cooperative pool.
     func stop() {
         lock.lock()
         defer { lock.unlock() }
         guard running else { return }
         running = false
-        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-           let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            kill(pid, SIGTERM)
-            // bounded wait for the exit (it closes its sockets first), then make sure
-            for _ in 0..<250 where Self.isRunning(pid) { usleep(20_000) }
-            if Self.isRunning(pid) { kill(pid, SIGKILL) }
+        var pids = processes()
+        for pid in pids { kill(pid, SIGTERM) }
+        // bounded wait for the exit (it closes its sockets first), then make sure
+        for _ in 0..<250 where !pids.isEmpty {
+            pids = pids.filter(Self.isRunning)
+            if !pids.isEmpty { usleep(20_000) }
         }
+        for pid in pids { kill(pid, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
     }
 

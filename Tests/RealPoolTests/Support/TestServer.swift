@@ -1,6 +1,7 @@
 import EmbeddedPostgres
 import Foundation
 import Logging
+import Testing
 @testable import RealPool
 
 /// The PostgreSQL server every test in this process shares: an embedded throwaway server, or the
@@ -36,6 +37,23 @@ enum TestServer {
 
     static func connect() throws -> Connection { try Connection.connect(configuration()) }
     static func connect() async throws -> Connection { try await Connection.connect(configuration()) }
+
+    /// Tests that need the embedded server itself (its TCP port, its password) are reported as
+    /// skipped when `REALPOOL_TEST_DSN` points the suite at another server.
+    static var embeddedOnly: ConditionTrait {
+        .enabled(if: ProcessInfo.processInfo.environment["REALPOOL_TEST_DSN"] == nil,
+                 "needs the embedded server (its port and password); REALPOOL_TEST_DSN names another server")
+    }
+
+    /// Whether a statement whose text contains `tag` is running on the server now, seen from a
+    /// connection of its own (a statement's arrival is a condition to wait for, not a guess).
+    static func isRunning(_ tag: String) async throws -> Bool {
+        let observer = try await connect()
+        defer { observer.close() }
+        return try await observer.query(
+            "SELECT count(*)::int FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
+            ["%\(tag)%"])[0].decode(Int.self, column: 0) > 0
+    }
 
     /// A table name no other test uses, so tests can run in parallel on one database.
     static func uniqueName(_ prefix: String) -> String {
