@@ -25,9 +25,11 @@ import Testing
         }
     }
 
-    @Test func randomBytesNeverCrash() {
+    /// The two random tests yield every hundred inputs, like `pathologicalInputsFinishQuickly`.
+    @Test func randomBytesNeverCrash() async {
         var rng = SeededGenerator(seed: 1)
-        for _ in 0..<3000 {
+        for i in 0..<3000 {
+            if i % 100 == 0 { await Task.yield() }
             let length = Int.random(in: 0...120, using: &rng)
             let bytes = (0..<length).map { _ -> UInt8 in
                 // Bias towards ASCII punctuation, where the lexer's branches are.
@@ -40,10 +42,11 @@ import Testing
         }
     }
 
-    @Test func randomFragmentsNeverCrashAndCanonicalIsAFixedPoint() {
+    @Test func randomFragmentsNeverCrashAndCanonicalIsAFixedPoint() async {
         var rng = SeededGenerator(seed: 2)
         var lexable = 0
-        for _ in 0..<4000 {
+        for i in 0..<4000 {
+            if i % 100 == 0 { await Task.yield() }
             let sql = (0..<Int.random(in: 1...30, using: &rng)).map { _ in
                 Self.fragments.randomElement(using: &rng)! + (Bool.random(using: &rng) ? " " : "")
             }.joined()
@@ -72,7 +75,11 @@ import Testing
     }
 
     /// Inputs built to make a careless lexer quadratic or deeply recursive finish quickly.
-    @Test func pathologicalInputsFinishQuickly() {
+    ///
+    /// Seconds of CPU in all: it yields between inputs, so that it never holds a thread of the
+    /// cooperative pool (one per core) for long. Two such tests at once on a 2-core machine
+    /// otherwise froze every async test beside them, and the library's timers with them.
+    @Test func pathologicalInputsFinishQuickly() async {
         let tag = String(repeating: "a", count: 20_000)
         let inputs = [
             "select $" + tag + "$" + String(repeating: "$" + tag.dropLast() + "b", count: 10) + "$" + tag + "$",
@@ -91,6 +98,7 @@ import Testing
             for style in PlaceholderStyle.allCases {
                 let elapsed = clock.measure { Self.check(Normalizer(style: style).normalize(input)) }
                 #expect(elapsed < .seconds(3), "\(input.prefix(40))... took \(elapsed)")
+                await Task.yield()
             }
         }
     }

@@ -44,11 +44,14 @@ struct BadInputTests {
     }
 
     /// Under a sanitizer (REALPOOL_SANITIZER=1) copying 100 MB takes long enough to starve the
-    /// other tests' tasks, so the size is cut there; the code path is the same.
-    @Test(arguments: TestServer.pipelineDepths) func aHundredMegabyteParameterArrivesWhole(pipelineDepth: Int) async throws {
+    /// other tests' tasks, so the size is cut there; the code path is the same. The two cases run
+    /// one after the other, and the payload is made from bytes (`String(repeating:count:)` appends
+    /// character by character: seconds of a debug build's CPU): copying 100 MB holds a thread of
+    /// the cooperative pool, and two at once froze every other test on a 2-core machine.
+    @Test(.serialized, arguments: TestServer.pipelineDepths) func aHundredMegabyteParameterArrivesWhole(pipelineDepth: Int) async throws {
         let size = ProcessInfo.processInfo.environment["REALPOOL_SANITIZER"] == nil ? 100_000_000 : 5_000_000
         let db = try TestServer.database(pipelineDepth: pipelineDepth)
-        let big = String(repeating: "x", count: size)
+        let big = String(decoding: [UInt8](repeating: UInt8(ascii: "x"), count: size), as: UTF8.self)
         let r = try await db.execute("SELECT length($1::text), md5($1::text) = md5(repeat('x', $2))", big, size)
         #expect(try r[0].decode(Int.self, column: 0) == size)
         #expect(try r[0].decode(Bool.self, column: 1) == true)
@@ -56,10 +59,11 @@ struct BadInputTests {
         await db.shutdown()
     }
 
-    @Test(arguments: TestServer.pipelineDepths) func aLargeSQLTextRuns(pipelineDepth: Int) async throws {
+    @Test(.serialized, arguments: TestServer.pipelineDepths) func aLargeSQLTextRuns(pipelineDepth: Int) async throws {
         let db = try TestServer.database(pipelineDepth: pipelineDepth)
         // a 2 MB statement (the release build handles 10 MB in about a tenth of a second; a debug
-        // test keeps to 2 MB so the suite stays fast)
+        // test keeps to 2 MB so the suite stays fast, and runs its cases one at a time: lexing
+        // it holds a thread of the cooperative pool for a while)
         let padding = String(repeating: "-- padding line of a very long generated statement\n", count: 40_000)
         let r = try await db.execute(SQLQuery(unsafeSQL: padding + "SELECT 42"))
         #expect(try r[0].decode(Int.self, column: 0) == 42)

@@ -32,7 +32,8 @@ enum TestServer {
     }
 
     static func configuration() throws -> ConnectionConfiguration {
-        ConnectionConfiguration(try connectionString(), connectTimeout: .seconds(30), applicationName: "RealPoolTests")
+        _ = StallProbe.started
+        return ConnectionConfiguration(try connectionString(), connectTimeout: .seconds(30), applicationName: "RealPoolTests")
     }
 
     static func connect() throws -> Connection { try Connection.connect(configuration()) }
