@@ -25,7 +25,7 @@ enum StallProbe {
                 guard ContinuousClock.now - beat.withLock({ $0 }) > .seconds(2) else { continue }
                 dumps += 1
                 let path = "/tmp/realpool-stall-\(getpid())-\(dumps).txt"
-                FileManager.default.createFile(atPath: path, contents: nil)
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
                 let gdb = Process()
                 gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
                 gdb.arguments = ["-batch", "-p", "\(getpid())", "-ex", "thread apply all bt 30"]
