@@ -30,11 +30,9 @@ import Glibc
 final class PipelineMultiplexer: @unchecked Sendable {
     typealias Outcomes = [Result<QueryResult, PostgresError>]
     /// A caller waiting for its outcomes. Every resume takes it out of the state under the lock
-    /// first (a request leaves `requests`, or its `waiter` becomes nil), so each is resumed once,
-    /// which is what the checked variant would verify at the cost of two allocations and an
-    /// atomic exchange per statement (measured: about 6 % of the client's CPU per statement on
-    /// the I/O executor). The full suite runs clean under ThreadSanitizer with it.
-    typealias Waiter = UnsafeContinuation<Outcomes?, any Error>
+    /// first (a request leaves `requests`, or its `waiter` becomes nil), so each is resumed once
+    /// (see ``ResumedOnce`` for the checked and unchecked variants).
+    typealias Waiter = ResumedOnce<Outcomes?>
 
     /// What one request sends: groups of steps, each ended by its own Sync. Almost always one
     /// group, which then needs no array of groups (this is built for every statement).
@@ -187,7 +185,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
         // not under the connection's lock, which the reader often holds for a whole batch of results
         let id = requestIDs.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: Waiter) in
+            try await withResumedOnce { (continuation: Waiter) in
                 var failed = Deliveries()
                 let (startReader, early) = state.withLock { s -> (Bool, Result<Outcomes?, any Error>?) in
                     // Not sent yet, so nothing to drop later: a plain cancellation.

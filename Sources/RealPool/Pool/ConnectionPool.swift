@@ -39,10 +39,15 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         var connectTask: Task<Void, Never>?
         var abortConnect = false
         var createdAt: ContinuousClock.Instant
+        /// A ping or a rollback of the pool's own is running on it. Closed meanwhile (the
+        /// shutdown deadline), it is only interrupted: that task closes it when it is done. Closed
+        /// under a task that waits on its socket, its descriptor number could be reused by a new
+        /// connection while the poller still holds the old wait under that number.
+        var checkRunning = false
     }
 
     private enum Wake { case none, async(CheckedContinuation<Result<Lease, any Error>, Never>), blocking(BlockingWaiter<Lease>), giveBack(Lease) }
-    private enum CloseStep { case gone, aborting, close(Resource), interrupt(Resource) }
+    private enum CloseStep { case gone, aborting, close(Resource), interrupt(Resource), interruptCheck(Resource) }
 
     struct State {
         var machine: PoolStateMachine
@@ -367,19 +372,21 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
             }
 
         case .pingConnection(let id):
-            guard let resource = state.withLock({ $0.resources[id]?.resource }) else { return }
+            guard let resource = startCheck(id) else { return }
             Task {
                 let ok = await resource.ping()
+                guard endCheck(id, resource) else { return }
                 let now = self.now
                 perform(state.withLock { ok ? $0.machine.pingSucceeded(id, now: now) : $0.machine.pingFailed(id, now: now) })
             }
 
         case .resetConnection(let id):
-            guard let resource = state.withLock({ $0.resources[id]?.resource }) else { return }
+            guard let resource = startCheck(id) else { return }
             logger.warning("connection returned inside a transaction; rolling it back", metadata: resource.logMetadata.merging(["pool.connection": "\(id)"]) { a, _ in a })
             metrics.returnsRolledBack.increment()
             Task {
                 let ok = await resource.reset()
+                guard endCheck(id, resource) else { return }
                 let now = self.now
                 perform(state.withLock { ok ? $0.machine.resetSucceeded(id, now: now) : $0.machine.resetFailed(id, now: now) })
             }
@@ -508,6 +515,27 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         perform(actions)
     }
 
+    /// The connection a ping or rollback is about to use, marked as in use by it.
+    private func startCheck(_ id: ConnectionID) -> Resource? {
+        state.withLock { s in
+            guard let resource = s.resources[id]?.resource else { return nil }
+            s.resources[id]!.checkRunning = true
+            return resource
+        }
+    }
+
+    /// The ping or rollback is done. False when the pool closed the connection meanwhile: it is
+    /// closed now, and its outcome concerns nobody.
+    private func endCheck(_ id: ConnectionID, _ resource: Resource) -> Bool {
+        let stillOurs = state.withLock { s -> Bool in
+            guard s.resources[id] != nil else { return false }
+            s.resources[id]!.checkRunning = false
+            return true
+        }
+        if !stillOurs { resource.close() }
+        return stillOurs
+    }
+
     private func close(_ id: ConnectionID, reason: PoolStateMachine.CloseReason) {
         let step = state.withLock { s -> CloseStep in
             guard let info = s.resources[id] else { return .gone }
@@ -520,6 +548,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
             if reason == .shutdownForced, s.leases.values.contains(where: { $0.connectionID == id }) {
                 return .interrupt(info.resource!)
             }
+            if info.checkRunning { return .interruptCheck(info.resource!) }
             return .close(info.resource!)
         }
         switch step {
@@ -533,6 +562,10 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         case .interrupt(let r):
             // still in use: stop its statement; the lessee's release closes it
             logger.warning("shutdown deadline passed with a connection still leased; cancelling its statement", metadata: r.logMetadata.merging(["pool.connection": "\(id)"]) { a, _ in a })
+            r.interrupt()
+        case .interruptCheck(let r):
+            // the ping or rollback running on it closes it when it ends (`endCheck`)
+            logger.debug("closing a connection once its check ends", metadata: r.logMetadata.merging(["pool.connection": "\(id)", "reason": "\(reason)"]) { a, _ in a })
             r.interrupt()
         }
         let now = self.now

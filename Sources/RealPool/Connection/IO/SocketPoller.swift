@@ -55,9 +55,9 @@ final class SocketPoller: Sendable {
     /// poller's thread itself (a connection's multiplexer reads its results there, saving a hop
     /// through the cooperative pool for every batch of results).
     private enum Wake {
-        /// Unchecked: a waiter leaves `waiters` under the lock before it is resumed, so it is
-        /// resumed once; the checked variant's allocations and atomics cost every statement.
-        case task(UnsafeContinuation<WaitOutcome, any Error>)
+        /// A waiter leaves `waiters` under the lock before it is resumed, so it is resumed once
+        /// (see ``ResumedOnce`` for the checked and unchecked variants).
+        case task(ResumedOnce<WaitOutcome>)
         case handler(@Sendable (WaitOutcome) -> Void)
 
         func callAsFunction(_ outcome: WaitOutcome) {
@@ -151,7 +151,7 @@ final class SocketPoller: Sendable {
     func wait(socket: Int32, for interest: IOInterest, deadline: ContinuousClock.Instant?, cancellable: Bool = true) async throws -> WaitOutcome {
         let id = state.withLock { s -> UInt64 in s.nextID &+= 1; return s.nextID }
         return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (cont: UnsafeContinuation<WaitOutcome, any Error>) in
+            try await withResumedOnce { (cont: ResumedOnce<WaitOutcome>) in
                 if cancellable && Task.isCancelled {
                     cont.resume(throwing: CancellationError())
                     return
