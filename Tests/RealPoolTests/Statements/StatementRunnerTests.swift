@@ -268,6 +268,53 @@ struct StatementRunnerTests {
         #expect(f.cache.statistics.typeMismatchFallbacks == 0)
     }
 
+    @Test func aVariantIsHealedWhenDDLChangesItsResultType() async throws {
+        let f = try await Fixture()
+        defer { f.connection.close() }
+        let target = try f.registry.register("SELECT id, big FROM t WHERE big = $1")
+        _ = try await f.run("SELECT id, big FROM t WHERE big = 20")
+        #expect(try await f.prepared(StatementVariant.name(target.name, declaredTypes: [.int4])) == 1)
+        _ = try await f.connection.simpleQuery("ALTER TABLE t ALTER COLUMN big TYPE numeric")
+        let plain = await StatementOutcome { try await f.connection.query("SELECT id, big FROM t WHERE big = 20") }
+        let rewritten = await StatementOutcome { try await f.run("SELECT id, big FROM t WHERE big = 20") }
+        #expect(rewritten == plain)
+        #expect(f.cache.statistics.repreparesPlanChanged == 1)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 0)
+    }
+
+    @Test func aNumberMayFillAParameterUsedAtSeveralPlacesAStringMayNot() async throws {
+        let f = try await Fixture()
+        defer { f.connection.close() }
+        try f.registry.register("SELECT id FROM t WHERE id = $1 OR big = $1 ORDER BY id")
+        try f.registry.register("SELECT id FROM t WHERE name = $1 OR name > $1 ORDER BY id")
+        // both places of `2` are int4 constants in the plain text, and int4 is what $1 is declared
+        for _ in 1...2 {
+            let plain = await StatementOutcome { try await f.connection.query("SELECT id FROM t WHERE id = 2 OR big = 2 ORDER BY id") }
+            #expect(await StatementOutcome { try await f.run("SELECT id FROM t WHERE id = 2 OR big = 2 ORDER BY id") } == plain)
+        }
+        #expect(f.cache.statistics.hits == 1)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 0)
+        // a string is typed by each place's own context in the plain text: counted, run plainly
+        let plain = await StatementOutcome { try await f.connection.query("SELECT id FROM t WHERE name = 'n4' OR name > 'n4' ORDER BY id") }
+        #expect(await StatementOutcome { try await f.run("SELECT id FROM t WHERE name = 'n4' OR name > 'n4' ORDER BY id") } == plain)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 1)
+        #expect(f.cache.statistics.misses == 1)
+    }
+
+    @Test func anAdoptedStatementWithOtherDeclaredTypesIsNotUsed() async throws {
+        let f = try await Fixture()
+        defer { f.connection.close() }
+        let target = try f.registry.register("SELECT id FROM t WHERE big = $1")
+        let int4 = StatementVariant.name(target.name, declaredTypes: [.int4])
+        // someone prepared our text under the int4 variant's name, but with $1 declared numeric
+        try await f.connection.prepare(name: int4, sql: target.sql, types: [.numeric])
+        let plain = await StatementOutcome { try await f.connection.query("SELECT id FROM t WHERE big = 20") }
+        #expect(await StatementOutcome { try await f.run("SELECT id FROM t WHERE big = 20") } == plain)
+        #expect(f.cache.statistics.repreparesNameExists == 1)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 1)
+        #expect(f.cache.statistics.hits == 0)
+    }
+
     @Test func anExistingStatementOfTheSameTextIsAdopted() async throws {
         let f = try await Fixture()
         defer { f.connection.close() }
