@@ -56,6 +56,14 @@ extension StatementExecution {
         return false
     }
 
+    /// Whether every difference between the target's parse and the caller's is a number lifted
+    /// into a parameter declared with its own type: no string literal lifted (`unknown` resolves
+    /// by context), no untyped parameter filling several places.
+    static func liftsOnlyDeclaredNumbers(_ match: TargetMatch, parameters: [PostgresBind]) -> Bool {
+        for case .literal(let literal) in match.sources where literal.kind == .string { return false }
+        return !needsTypeCheck(match, parameters: parameters)
+    }
+
     /// Whether the target's text may fail to parse where the caller's parses: a constant became a
     /// parameter (where the grammar wants a constant), or a type is left to inference.
     static func parseMayDiffer(_ match: TargetMatch, parameters: [PostgresBind]) -> Bool {

@@ -186,12 +186,19 @@ struct StatementExecution {
         let parseMayDiffer = Self.parseMayDiffer(match, parameters: parameters)
         if parseMayDiffer {
             // The target's text parses differently from the caller's (a literal became a
-            // parameter, or the caller's parameter types are not given to Parse), so the target
-            // might fail to prepare where the plain query succeeds. Do not try again after such a
-            // failure, and never risk it inside a transaction, where a failed Parse would abort the
-            // caller's transaction: there use only targets known to prepare.
+            // parameter, or an untyped parameter fills places of its own), so the target might fail
+            // to prepare where the plain query succeeds. Do not try again after such a failure, and
+            // never risk it inside a transaction, where a failed Parse would abort the caller's
+            // transaction: there use only statements known to prepare. One exception is provable:
+            // when only numbers are lifted (declared with their own types, so analysed exactly like
+            // the constants), the only other way to fail is the grammar refusing a parameter where
+            // the text has a constant, and the grammar knows no types: any statement of the target
+            // that prepared proves it accepts them.
             if knowledge.lastPrepareFailed { return .plain }
-            if transactionStatus == .inTransaction, !knowledge.isVerified { return .plain }
+            if transactionStatus == .inTransaction, !knowledge.isVerified,
+               !(Self.liftsOnlyDeclaredNumbers(match, parameters: parameters) && registry.hasParsed(target: target.name)) {
+                return .plain
+            }
         }
         if Self.needsTypeCheck(match, parameters: parameters) {
             // Another connection already learned the types: skip preparing what cannot be used.
@@ -391,7 +398,7 @@ struct StatementExecution {
         }
         let entry = StatementCache.Entry(name: name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
         cache.put(entry)
-        registry.recordPrepared(name, parameterTypes: entry.parameterTypes)
+        registry.recordPrepared(name, target: target.name, parameterTypes: entry.parameterTypes)
         logger.debug("prepared a statement on this connection", metadata: logMetadata())
         if execute {
             guard outcomes.count > 2 else { return .failed(PostgresError(.misuse, "no result for the execute step")) }
@@ -440,7 +447,7 @@ struct StatementExecution {
         guard case .success(let description) = outcome else { return fallBackToPlain(transactionStatus: transactionStatus) }
         let entry = StatementCache.Entry(name: name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
         cache.put(entry)
-        registry.recordPrepared(name, parameterTypes: entry.parameterTypes)
+        registry.recordPrepared(name, target: target.name, parameterTypes: entry.parameterTypes)
         return executeIfBindable(entry, transactionStatus: transactionStatus)
     }
 }

@@ -348,20 +348,35 @@ struct StatementRunnerTests {
         let target = try f.registry.register("SELECT name FROM t WHERE id = $1")
         let int4 = StatementVariant.name(target.name, declaredTypes: [.int4])
         _ = try await f.connection.simpleQuery("BEGIN")
+        // nothing of this target has prepared anywhere: its text might not parse
         _ = try await f.run("SELECT name FROM t WHERE id = 1")
         #expect(try await f.prepared(int4) == 0)
         // A query that parses exactly like the target is safe to prepare inside the transaction.
         _ = try await f.run("SELECT name FROM t WHERE id = $1", [.text("1")])
         #expect(try await f.prepared(target.name) == 1)
-        // The literal's variant (declared int4) is a statement of its own, still unverified.
+        // Now the grammar is known to take a parameter there, and a number declared with its own
+        // type is analysed like the constant: the literal's statement prepares inside the transaction.
         _ = try await f.run("SELECT name FROM t WHERE id = 2")
-        #expect(try await f.prepared(int4) == 0)
-        _ = try await f.connection.simpleQuery("COMMIT")
-        // Prepared once outside a transaction, it is verified and used inside one.
-        _ = try await f.run("SELECT name FROM t WHERE id = 2")
-        _ = try await f.connection.simpleQuery("BEGIN")
+        #expect(try await f.prepared(int4) == 1)
         _ = try await f.run("SELECT name FROM t WHERE id = 3")
         #expect(f.cache.statistics.hits == 1)
+        _ = try await f.connection.simpleQuery("COMMIT")
+
+        // A lifted string is unknown-typed and resolved by its context, which declared numbers
+        // beside it may change: that statement must have prepared itself before.
+        let mixed = try f.registry.register("SELECT id FROM t WHERE id = $1 AND name = $2")
+        let mixedInt4 = StatementVariant.name(mixed.name, declaredTypes: [.int4, .unspecified])
+        _ = try await f.run("SELECT id FROM t WHERE id = $1 AND name = $2", [.text("1"), .text("n1")])
+        _ = try await f.connection.simpleQuery("BEGIN")
+        _ = try await f.run("SELECT id FROM t WHERE id = 1 AND name = 'n1'")
+        #expect(try await f.prepared(mixedInt4) == 0)
+        _ = try await f.connection.simpleQuery("COMMIT")
+        _ = try await f.run("SELECT id FROM t WHERE id = 1 AND name = 'n1'")
+        #expect(try await f.prepared(mixedInt4) == 1)
+        _ = try await f.connection.simpleQuery("BEGIN")
+        let hits = f.cache.statistics.hits
+        _ = try await f.run("SELECT id FROM t WHERE id = 2 AND name = 'n2'")
+        #expect(f.cache.statistics.hits == hits + 1)
         _ = try await f.connection.simpleQuery("COMMIT")
     }
 
