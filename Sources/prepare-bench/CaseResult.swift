@@ -29,6 +29,9 @@ struct CaseResult: Codable, Sendable {
     var maxInUse: Int
     var cacheHits: Int?
     var cacheMisses: Int?
+    /// Matching queries that ran plainly because the prepared statement might not mean the same
+    /// (the statement statistics' `typeMismatchFallbacks`, during the measurement).
+    var typeFallbacks: Int?
     /// ops/s divided by the plain mode's at the same workload, workers, pool size and pool model.
     var speedupVsPlain: Double?
     /// Multiplexed rows: ops/s divided by the same case's at pipeline depth 1.
@@ -58,7 +61,7 @@ struct CaseResult: Codable, Sendable {
         case poolSize = "pool_size", pipelineDepth = "pipeline_depth", executor, thinkMs = "think_ms", durationS = "duration_s", opsPerS = "ops_per_s"
         case p50Ms = "p50_ms", p95Ms = "p95_ms", p99Ms = "p99_ms", maxMs = "max_ms", meanMs = "mean_ms"
         case firstError = "first_error", connectionsOpened = "connections_opened", maxInUse = "max_in_use"
-        case cacheHits = "cache_hits", cacheMisses = "cache_misses", speedupVsPlain = "speedup_vs_plain"
+        case cacheHits = "cache_hits", cacheMisses = "cache_misses", typeFallbacks = "type_fallbacks", speedupVsPlain = "speedup_vs_plain"
         case boundPerS = "bound_per_s", pctOfBound = "pct_of_bound", asapOverHold = "asap_over_hold"
         case preparedVia = "prepared_via"
         case speedupVsUnpipelined = "speedup_vs_unpipelined", unpipelinedP99Ms = "unpipelined_p99_ms"
@@ -92,6 +95,7 @@ struct CaseResult: Codable, Sendable {
         try c.encode(maxInUse, forKey: .maxInUse)
         try c.encode(cacheHits, forKey: .cacheHits)
         try c.encode(cacheMisses, forKey: .cacheMisses)
+        try c.encode(typeFallbacks, forKey: .typeFallbacks)
         try c.encode(speedupVsPlain, forKey: .speedupVsPlain)
         try c.encode(speedupVsUnpipelined, forKey: .speedupVsUnpipelined)
         try c.encode(unpipelinedP99Ms, forKey: .unpipelinedP99Ms)

@@ -10,6 +10,8 @@ struct CaseRunner: Sendable {
     var warmup: Double
     var seed: UInt64
     var thinkMs: Int
+    /// `--inline-literals`: parameters are written into the SQL text (see `InlineLiterals`).
+    var inlineLiterals = false
 
     func run(_ benchCase: BenchCase, workload: Workload, executor: any BenchExecutor) async -> CaseResult {
         let clock = ContinuousClock()
@@ -19,6 +21,7 @@ struct CaseRunner: Sendable {
         let hold = benchCase.hold
         let thinkMs = thinkMs
         let seed = seed
+        let inlineLiterals = inlineLiterals
 
         let before = ManagedCounters()
         let total = await withTaskGroup(of: WorkerOutcome.self) { group -> WorkerOutcome in
@@ -35,8 +38,9 @@ struct CaseRunner: Sendable {
                     while !Task.isCancelled {
                         let began = clock.now
                         if began >= measureUntil { break }
-                        let request = workload.pick(&rng)
-                        let parameters = request.statements.map { $0.bind(&rng) }
+                        var request = workload.pick(&rng)
+                        var parameters = request.statements.map { $0.bind(&rng) }
+                        if inlineLiterals { (request, parameters) = InlineLiterals.apply(request, parameters) }
                         do {
                             try await executor.run(request, parameters, thinkMs: thinkMs, hold: hold)
                             let ended = clock.now
@@ -95,6 +99,7 @@ struct CaseRunner: Sendable {
             maxInUse: after.maxInUse,
             cacheHits: after.cacheHits.map { $0 - (first.cacheHits ?? 0) },
             cacheMisses: after.cacheMisses.map { $0 - (first.cacheMisses ?? 0) },
+            typeFallbacks: after.typeFallbacks.map { $0 - (first.typeFallbacks ?? 0) },
             boundPerS: bound,
             pctOfBound: bound.map { opsPerS / $0 * 100 },
             preparedVia: benchCase.mode == .plain ? nil : RewritingAdapter.preparedVia

@@ -35,7 +35,8 @@ struct DatabaseExecutor: BenchExecutor {
             connectionsOpened: s["connectionsOpened"] ?? 0,
             maxInUse: s["maxLeased"] ?? 0,
             cacheHits: s["cacheHits"],
-            cacheMisses: s["cacheMisses"]
+            cacheMisses: s["cacheMisses"],
+            typeFallbacks: s["typeMismatchFallbacks"]
         )
     }
 

@@ -5,4 +5,7 @@ struct ExecutorCounters: Sendable {
     /// nil when the executor has no statement cache counters (e.g. the library does not export them yet).
     var cacheHits: Int?
     var cacheMisses: Int?
+    /// Matching queries run plainly because the prepared statement might not mean the same
+    /// (`typeMismatchFallbacks`); nil when the executor has no such counter.
+    var typeFallbacks: Int? = nil
 }

@@ -11,6 +11,8 @@ struct ReportWriter {
         var durationS: Double
         var warmupS: Double
         var preparedVia: String
+        /// `--inline-literals`: parameters written into the SQL text as literals.
+        var inlineLiterals: Bool
         /// `--server-cpus`: the CPUs of the server and of the benchmark; nil when not split.
         var serverCPUs: [Int]?
         var clientCPUs: [Int]?
@@ -19,7 +21,7 @@ struct ReportWriter {
 
         enum CodingKeys: String, CodingKey {
             case tool, server, scale, seed, results, pgbench
-            case serverVersion = "server_version", durationS = "duration_s", warmupS = "warmup_s", preparedVia = "prepared_via"
+            case serverVersion = "server_version", durationS = "duration_s", warmupS = "warmup_s", preparedVia = "prepared_via", inlineLiterals = "inline_literals"
             case serverCPUs = "server_cpus", clientCPUs = "client_cpus"
         }
     }
@@ -33,7 +35,7 @@ struct ReportWriter {
     static let csvColumns = [
         "workload", "mode", "pool", "workers", "pool_size", "pipeline_depth", "executor", "think_ms", "unit", "duration_s", "operations", "ops_per_s",
         "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms", "errors", "first_error", "connections_opened", "max_in_use",
-        "cache_hits", "cache_misses", "speedup_vs_plain", "bound_per_s", "pct_of_bound", "asap_over_hold", "prepared_via", "speedup_vs_unpipelined", "unpipelined_p99_ms",
+        "cache_hits", "cache_misses", "type_fallbacks", "speedup_vs_plain", "bound_per_s", "pct_of_bound", "asap_over_hold", "prepared_via", "speedup_vs_unpipelined", "unpipelined_p99_ms",
         "speedup_vs_global_executor",
     ]
 
@@ -52,7 +54,7 @@ struct ReportWriter {
             let fields: [String] = [
                 q(r.workload), r.mode, r.pool, i(r.workers), i(r.poolSize), i(r.pipelineDepth), r.executor, i(r.thinkMs), r.unit, d(r.durationS), i(r.operations),
                 d(r.opsPerS), d(r.p50Ms), d(r.p95Ms), d(r.p99Ms), d(r.maxMs), d(r.meanMs), i(r.errors), q(r.firstError),
-                i(r.connectionsOpened), i(r.maxInUse), i(r.cacheHits), i(r.cacheMisses), d(r.speedupVsPlain), d(r.boundPerS),
+                i(r.connectionsOpened), i(r.maxInUse), i(r.cacheHits), i(r.cacheMisses), i(r.typeFallbacks), d(r.speedupVsPlain), d(r.boundPerS),
                 d(r.pctOfBound), d(r.asapOverHold), q(r.preparedVia), d(r.speedupVsUnpipelined), d(r.unpipelinedP99Ms),
                 d(r.speedupVsGlobalExecutor),
             ]

@@ -7,7 +7,7 @@ struct ResultTable {
     var split: CPUSplit? = nil
 
     func render() -> String {
-        let header = ["workload", "mode", "pool", "W", "P", "D", "exec", "ops/s", "p50 ms", "p95 ms", "p99 ms", "vs plain", "conns", "max used", "hits", "misses", "errors", "note"]
+        let header = ["workload", "mode", "pool", "W", "P", "D", "exec", "ops/s", "p50 ms", "p95 ms", "p99 ms", "vs plain", "conns", "max used", "hits", "misses", "type fb", "errors", "note"]
         var rows = [header]
         for r in results {
             var note = ""
@@ -25,10 +25,11 @@ struct ResultTable {
                 r.speedupVsPlain.map { Self.format($0, 2) + "x" } ?? "-",
                 "\(r.connectionsOpened)", "\(r.maxInUse)",
                 r.cacheHits.map(String.init) ?? "-", r.cacheMisses.map(String.init) ?? "-",
+                r.typeFallbacks.map(String.init) ?? "-",
                 "\(r.errors)", note,
             ])
         }
-        let rightAligned: Set<Int> = [3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
+        let rightAligned: Set<Int> = [3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
         let widths = header.indices.map { col in rows.map { $0[col].count }.max() ?? 0 }
         var out = ""
         for (i, row) in rows.enumerated() {

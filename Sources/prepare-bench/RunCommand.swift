@@ -49,6 +49,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Think time in ms of bursty requests (`think` without a value).")
     var thinkMs: Int = 20
 
+    @Flag(name: .customLong("inline-literals"), help: "Write each request's parameters into the SQL text as literals (strings quoted with '' doubled, numbers as they are, NULL), as Django on psycopg2 does; prepared mode then measures literal lifting. Targets are still registered with their $n text.")
+    var inlineLiterals = false
+
     @Flag(help: "Also run every case with the hold-for-the-whole-request baseline pool.")
     var hold = false
 
@@ -95,6 +98,7 @@ struct RunCommand: AsyncParsableCommand {
         guard scale >= 1, scale <= 1000 else { throw ValidationError("--scale must be between 1 and 1000") }
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
         if output != nil, !json, !csv { throw ValidationError("--output needs --json or --csv") }
+        if inlineLiterals && comparePgbench { throw ValidationError("--compare-pgbench runs pgbench with $n parameters; it cannot be combined with --inline-literals") }
         for m in modes { do { _ = try BenchMode.parseList(m) } catch { throw ValidationError(String(describing: error)) } }
         if let replySpinUs { guard replySpinUs >= 0, replySpinUs <= 100_000 else { throw ValidationError("--reply-spin-us must be between 0 and 100000") } }
         if let executor { do { _ = try BenchExecutorKind.parseList(executor) } catch { throw ValidationError(String(describing: error)) } }
@@ -161,7 +165,7 @@ struct RunCommand: AsyncParsableCommand {
         let perCase = duration + warmup
         progress.note("running \(cases.count) cases of \(String(format: "%g", perCase)) s each (about \(Int((Double(cases.count) * (perCase + 0.3)).rounded())) s)")
 
-        let runner = CaseRunner(duration: duration, warmup: warmup, seed: seed, thinkMs: thinkMs)
+        let runner = CaseRunner(duration: duration, warmup: warmup, seed: seed, thinkMs: thinkMs, inlineLiterals: inlineLiterals)
         var results: [CaseResult] = []
         for benchCase in cases {
             let workload = loaded.first { $0.name == benchCase.workload }!
@@ -307,7 +311,7 @@ struct RunCommand: AsyncParsableCommand {
         if json {
             structured = try ReportWriter.json(ReportWriter.Document(
                 server: server.isEmbedded ? "embedded" : server.redacted, serverVersion: serverVersion, scale: scale, seed: seed,
-                durationS: duration, warmupS: warmup, preparedVia: RewritingAdapter.preparedVia,
+                durationS: duration, warmupS: warmup, preparedVia: RewritingAdapter.preparedVia, inlineLiterals: inlineLiterals,
                 serverCPUs: split?.serverCPUs, clientCPUs: split?.clientCPUs, results: results, pgbench: comparisons))
         } else if csv {
             structured = ReportWriter.csv(results)

@@ -46,6 +46,9 @@ struct ShapeCommand: ParsableCommand {
             var value: String
             var kind: String
             var position: Int
+            /// The type its parameter is declared with when prepared (`int4`, `int8`, `numeric`),
+            /// or `unknown` for a string, whose parameter stays undeclared.
+            var declaredType: String
         }
 
         var canonical: String
@@ -79,7 +82,8 @@ struct ShapeCommand: ParsableCommand {
             lexError: query.lexError,
             executableSQL: query.executableSQL,
             literals: query.literals.map {
-                Output.Literal(text: $0.text, value: $0.value, kind: $0.kind.rawValue, position: $0.position)
+                Output.Literal(text: $0.text, value: $0.value, kind: $0.kind.rawValue, position: $0.position,
+                               declaredType: $0.declaredTypeOID == 0 ? "unknown" : PostgresType($0.declaredTypeOID).description)
             }
         )
         if let target {
@@ -130,7 +134,7 @@ struct ShapeCommand: ParsableCommand {
         } else {
             print("literals:")
             for (index, literal) in output.literals.enumerated() {
-                print("  \(index + 1). \(literal.kind) \(literal.text) = \(literal.value.debugDescription) at byte \(literal.position)")
+                print("  \(index + 1). \(literal.kind) \(literal.text) = \(literal.value.debugDescription) at byte \(literal.position), \(literal.declaredType == "unknown" ? "undeclared (unknown)" : "declared \(literal.declaredType)")")
             }
         }
         if let matches = output.matches {

@@ -1,7 +1,13 @@
 extension LiftedLiteral {
     /// The OID of the type PostgreSQL gives this literal where it is written: `int4` (23) for an
     /// integer that fits 32 bits, `int8` (20) for one that fits 64 bits, `numeric` (1700) for larger
-    /// integers and all decimals, and `unknown` (705) for strings, whose type comes from context.
+    /// integers and all decimals and exponent forms, and `unknown` (705) for strings, whose type
+    /// comes from context.
+    ///
+    /// The rules are scan.l's and gram.y's: the lexer reads the unsigned digits (an `int4` constant
+    /// if they fit, otherwise a "float" string); a unary minus is folded into the constant
+    /// (`doNegate`), and a float string that reads as a 64-bit integer becomes `int4` when it fits
+    /// 32 bits, else `int8` (`make_const`). So `-2147483648` is `int4` and `2147483648` is `int8`.
     public var naturalTypeOID: UInt32 {
         switch kind {
         case .string:
@@ -9,23 +15,18 @@ extension LiftedLiteral {
         case .numeric:
             return 1700
         case .integer:
-            // The lexer reads the unsigned digits first (int4 if they fit), a unary minus is folded
-            // into the constant afterwards (gram.y doNegate), and then int8 is tried on the signed text.
-            let digits = value.hasPrefix("-") ? value.dropFirst() : Substring(value)
-            if let magnitude = Int64(digits), magnitude <= Int64(Int32.max) { return 23 }
-            if Int64(value) != nil { return 20 }
-            return 1700
+            guard let signed = Int64(value) else { return 1700 }
+            return Int64(Int32.min)...Int64(Int32.max) ~= signed ? 23 : 20
         }
     }
 
-    /// Whether binding `value` to a parameter of type `parameterTypeOID` means exactly what the
-    /// literal meant. A string literal is `unknown`-typed, so its type is resolved from context
-    /// exactly like an untyped parameter at the same place: always compatible. A number has a type
-    /// of its own; if the parameter's inferred type differs (an `int8` column compared with `42`, a
-    /// `smallint` with `100000`), rewriting could change the result type, an overflow, or turn a
-    /// `false` into an error, so only an exact type match is compatible. The statement layer should
-    /// run the query plainly when this returns `false`.
-    public func canBind(toParameterOfType parameterTypeOID: UInt32) -> Bool {
-        kind == .string || parameterTypeOID == naturalTypeOID
+    /// The type the parameter that carries this literal is declared with when the statement is
+    /// prepared (Parse's parameter types). A number is declared with its own type, so the server
+    /// resolves operators, functions and coercions for the parameter exactly as for the constant:
+    /// the statement means what the text means, and the value is read by that type's input
+    /// function (`int4in("-8")` is the constant `-8`). A string constant is `unknown`-typed, which
+    /// is what an undeclared parameter (0) is too: its type comes from context either way.
+    public var declaredTypeOID: UInt32 {
+        kind == .string ? 0 : naturalTypeOID
     }
 }

@@ -9,9 +9,9 @@ extension NormalizedQuery {
     /// query parameter, or equal literals). Returns one source per target parameter
     /// `$1...$target.parameterCount`, or nil when the query does not match.
     ///
-    /// A literal bound in place of a parameter is only meaning-preserving when the parameter's type
-    /// (as the server infers it for the target) is the literal's own type; check
-    /// `LiftedLiteral.canBind(toParameterOfType:)` before binding.
+    /// A literal bound in place of a parameter is only meaning-preserving when the parameter is
+    /// declared with the literal's own type (`LiftedLiteral.declaredTypeOID`) when the target is
+    /// prepared, as the statement layer does.
     public func match(against target: NormalizedQuery) -> [ParameterSource]? {
         guard lexError == nil, target.lexError == nil,
               kind == .preparable, target.kind == .preparable,

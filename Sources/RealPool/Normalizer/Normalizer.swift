@@ -33,6 +33,13 @@ public struct Normalizer: Sendable {
         var shape = ShapeBuilder(bytes: conversion.bytes, tokens: tokens)
         shape.build()
         let (kind, command) = shape.classify()
+        if kind != .preparable && !shape.lifted.isEmpty {
+            // Only a preparable statement is ever rewritten; the others keep their constants, so
+            // that their canonical text is still a statement that parses (`SET LOCAL TIME ZONE -8`
+            // cannot take a `$1`).
+            shape = ShapeBuilder(bytes: conversion.bytes, tokens: tokens, liftLiterals: false)
+            shape.build()
+        }
         let literals = shape.lifted.map { lifted -> LiftedLiteral in
             let start = conversion.originalOffset(lifted.start)
             let end = conversion.originalOffset(lifted.end)

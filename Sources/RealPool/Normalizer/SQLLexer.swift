@@ -202,101 +202,53 @@ struct SQLLexer {
 
     // MARK: Numbers
 
-    /// Decimal digits with single `_` separators between digits; returns the end and whether an
-    /// underscore was seen.
-    func scanDecimalDigits(from start: Int) -> (end: Int, underscore: Bool) {
-        let n = bytes.count
+    /// Decimal digits only. `_` separators (`1_000`) are PostgreSQL 16 syntax: there they are one
+    /// number, on PostgreSQL 15 "trailing junk" and on 14 and older the number `1` followed by the
+    /// column alias `_000`. The scan stops at `_`, which `lexNumber` then rejects as junk.
+    func scanDecimalDigits(from start: Int) -> Int {
         var j = start
-        var underscore = false
-        while j < n {
-            if SQLByte.isDigit(bytes[j]) {
-                j += 1
-            } else if bytes[j] == SQLByte.underscore && j > start && j + 1 < n && SQLByte.isDigit(bytes[j + 1]) {
-                underscore = true
-                j += 1
-            } else {
-                break
-            }
-        }
-        return (j, underscore)
+        while j < bytes.count && SQLByte.isDigit(bytes[j]) { j += 1 }
+        return j
     }
 
+    /// A decimal number as every supported server reads it. Text whose reading depends on the
+    /// server version is not lexed at all (the statement then runs plainly, and the server reads
+    /// it its own way): PostgreSQL 16's `0x1F`, `0o17`, `0b101` (an error on 15, `0 AS x1F` on
+    /// 14 and older) and `1_000`, which all reach the "trailing junk" rule below, as does
+    /// `123abc` (an error on 15 and later, `123 AS abc` before).
     mutating func lexNumber() {
         let start = index
         let n = bytes.count
-        let c0 = bytes[start]
-        let c1 = SQLByte.lowercased(byte(at: start + 1))
-        if c0 == UInt8(ascii: "0") && (c1 == UInt8(ascii: "x") || c1 == UInt8(ascii: "o") || c1 == UInt8(ascii: "b")) {
-            // 0x / 0o / 0b integers (PostgreSQL 16): kept in the shape, never lifted.
-            var j = start + 2
-            var digits = 0
-            while j < n {
-                let c = bytes[j]
-                let ok: Bool
-                switch c1 {
-                case UInt8(ascii: "x"): ok = SQLByte.hexValue(c) != nil
-                case UInt8(ascii: "o"): ok = c >= 0x30 && c <= 0x37
-                default: ok = c == 0x30 || c == 0x31
-                }
-                if ok {
-                    digits += 1
-                    j += 1
-                } else if c == SQLByte.underscore && j + 1 < n && bytes[j + 1] != SQLByte.underscore {
-                    j += 1
-                } else {
-                    break
-                }
-            }
-            if digits == 0 || bytes[j - 1] == SQLByte.underscore || (j < n && SQLByte.isIdentifierContinue(bytes[j])) {
-                fail("invalid non-decimal integer literal", at: start)
-                return
-            }
-            tokens.append(SQLToken(kind: .integer, start: start, end: j, number: 1))
-            index = j
-            return
-        }
         var j = start
-        var underscore = false
         var isNumeric = false
-        if SQLByte.isDigit(c0) {
-            let scanned = scanDecimalDigits(from: start)
-            j = scanned.end
-            underscore = scanned.underscore
-        }
+        if SQLByte.isDigit(bytes[start]) { j = scanDecimalDigits(from: start) }
         if j < n && bytes[j] == SQLByte.dot {
             if byte(at: j + 1) == SQLByte.dot && j > start {
                 // `1..`: the integer, then `..` (scan.l decimalfail).
-                tokens.append(SQLToken(kind: .integer, start: start, end: j, number: underscore ? 1 : 0))
+                tokens.append(SQLToken(kind: .integer, start: start, end: j))
                 index = j
                 return
             }
             isNumeric = true
             j += 1
-            if SQLByte.isDigit(byte(at: j)) {
-                let scanned = scanDecimalDigits(from: j)
-                j = scanned.end
-                underscore = underscore || scanned.underscore
-            }
+            if SQLByte.isDigit(byte(at: j)) { j = scanDecimalDigits(from: j) }
         }
         if j < n && (bytes[j] | 0x20) == UInt8(ascii: "e") {
             var k = j + 1
             if byte(at: k) == SQLByte.plus || byte(at: k) == SQLByte.minus { k += 1 }
             if SQLByte.isDigit(byte(at: k)) {
-                let scanned = scanDecimalDigits(from: k)
-                j = scanned.end
-                underscore = underscore || scanned.underscore
+                j = scanDecimalDigits(from: k)
                 isNumeric = true
             } else {
                 fail("trailing junk after numeric literal", at: start)
                 return
             }
         }
-        if j < n && (SQLByte.isIdentifierStart(bytes[j])) {
-            // PostgreSQL 15+ rejects `123abc`; older servers split it. Either way: run plainly.
-            fail("trailing junk after numeric literal", at: start)
+        if j < n && (SQLByte.isIdentifierStart(bytes[j]) || bytes[j] == SQLByte.dollar) {
+            fail("trailing junk after numeric literal (or PostgreSQL 16 number syntax, which older servers read differently)", at: start)
             return
         }
-        tokens.append(SQLToken(kind: isNumeric ? .numeric : .integer, start: start, end: j, number: underscore ? 1 : 0))
+        tokens.append(SQLToken(kind: isNumeric ? .numeric : .integer, start: start, end: j))
         index = j
     }
 

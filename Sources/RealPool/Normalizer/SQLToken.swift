@@ -9,9 +9,9 @@ struct SQLToken: Sendable {
         case quotedIdentifier
         /// `'...'`, `E'...'`, `U&'...'`, `N'...'` (after a synthetic `nchar` word), `$tag$...$tag$`.
         case string
-        /// `B'...'`: part of the shape, never lifted.
+        /// `B'...'`: a `bit` constant; part of the shape, never lifted.
         case bitString
-        /// `X'...'`: part of the shape, never lifted.
+        /// `X'...'`: a `bit` constant; part of the shape, never lifted.
         case hexString
         case integer
         case numeric
@@ -28,8 +28,7 @@ struct SQLToken: Sendable {
     var kind: Kind
     var start: Int
     var end: Int
-    /// Parameter number for `.parameter`; for numbers, 1 when written with a `0x`/`0o`/`0b` prefix
-    /// or `_` separators (not lifted); for `.word`, 1 for the synthetic `nchar` of `N'...'`.
+    /// Parameter number for `.parameter`; for `.word`, 1 for the synthetic `nchar` of `N'...'`.
     var number: Int = 0
     /// The content of a string or quoted identifier when it differs from `valueStart..<valueEnd`
     /// of the source (escapes, doubled quotes, continuations).

@@ -1,10 +1,12 @@
 /// Builds a query's shape from its tokens: the canonical text, the slots, and the literals lifted
 /// into slots.
 ///
-/// Which constants are lifted: decimal integers and decimals (with a directly preceding unary
-/// minus), and strings (`'...'`, `E'...'`, `U&'...'`, dollar-quoted), where they are values.
+/// Which constants are lifted: decimal integers and decimals (with a unary minus in front of them),
+/// and strings (`'...'`, `E'...'`, `U&'...'`, dollar-quoted), where they are values, and only in
+/// statements that can be prepared (`liftLiterals`: a utility statement such as
+/// `SET LOCAL TIME ZONE -8` keeps its constants, since its canonical text with `$n` would not parse).
 /// Not lifted, so part of the shape:
-/// - `B'...'`, `X'...'`, `0x`/`0o`/`0b` integers and numbers written with `_` separators;
+/// - `B'...'` and `X'...'` (`bit` constants);
 /// - any constant inside an `ORDER BY`, `GROUP BY`, `PARTITION BY` or `DISTINCT ON` list, because a
 ///   bare integer there is a column position (`ORDER BY 2`) and a bare string an error, while
 ///   `ORDER BY $1` would sort by a constant;
@@ -12,7 +14,13 @@
 ///   parentheses or brackets of any type name after `::` or `AS`;
 /// - a string right after a word that is not an operand-introducing keyword, a quoted identifier
 ///   or `)`: that is typed-literal syntax (`DATE '2024-01-01'`, `INTERVAL '1 day'`,
-///   `pg_catalog.int4 '1'`, `varchar(3) 'x'`, `AT TIME ZONE 'UTC'`).
+///   `pg_catalog.int4 '1'`, `varchar(3) 'x'`, `AT TIME ZONE 'UTC'`);
+/// - an integer of magnitude 2^31 or 2^63 that a unary minus may reach (a `-` before it, possibly
+///   through parentheses): PostgreSQL folds the minus into the constant, and `-2147483648` is an
+///   `int4` while `2147483648` is an `int8`, so the parameter's declared type would depend on a
+///   sign the parameter does not carry.
+/// A unary minus is lifted together with the number it precedes (`= -8`, `= - 8` become `= $1`
+/// with the value `-8`), so the canonical text never has a `- $1` where the text had a constant.
 /// A string followed by `::type` is lifted: `$1::type` reads the bound text with the same input
 /// function. `LIMIT` and `OFFSET` values are lifted: PostgreSQL accepts parameters there.
 struct ShapeBuilder {
@@ -20,6 +28,8 @@ struct ShapeBuilder {
     let tokens: [SQLToken]
     /// Tokens considered part of the statement: trailing `;` dropped.
     let count: Int
+    /// Whether constants may become slots; false for statements that cannot be prepared.
+    let liftLiterals: Bool
 
     var canonical: [UInt8] = []
     var slots: [NormalizedQuery.Slot] = []
@@ -45,9 +55,10 @@ struct ShapeBuilder {
         var typeModifier = false
     }
 
-    init(bytes: [UInt8], tokens: [SQLToken]) {
+    init(bytes: [UInt8], tokens: [SQLToken], liftLiterals: Bool = true) {
         self.bytes = bytes
         self.tokens = tokens
+        self.liftLiterals = liftLiterals
         var count = tokens.count
         while count > 0 && tokens[count - 1].kind == .punctuation && bytes[tokens[count - 1].start] == UInt8(ascii: ";") {
             count -= 1
@@ -89,6 +100,8 @@ struct ShapeBuilder {
             return c == UInt8(ascii: "(") || c == UInt8(ascii: ",") || c == UInt8(ascii: "[") || c == UInt8(ascii: ";")
         case .word:
             guard t.number == 0, let k = key(i) else { return false }
+            // `FETCH FIRST -5 ROWS ONLY`: the grammar wants a signed constant or a c_expr there.
+            if (k == Keyword.first || k == Keyword.next) && key(i - 1) == Keyword.fetch { return true }
             return Keyword.valueContext(k)
         default:
             return false
@@ -143,7 +156,7 @@ struct ShapeBuilder {
                 }
             case .string:
                 let frame = frames[frames.count - 1]
-                if !frame.list && !frame.typeModifier && isOperandPosition(after: i - 1) {
+                if liftLiterals && !frame.list && !frame.typeModifier && isOperandPosition(after: i - 1) {
                     lift(start: t.start, end: t.end, decoded: t.decoded, valueStart: t.valueStart, valueEnd: t.valueEnd, kind: .string)
                 } else {
                     appendQuoted(t.decoded ?? Array(bytes[t.valueStart..<t.valueEnd]), quote: SQLByte.quote)
@@ -153,7 +166,7 @@ struct ShapeBuilder {
                 appendQuoted(t.decoded ?? Array(bytes[t.valueStart..<t.valueEnd]), quote: SQLByte.quote)
             case .integer, .numeric:
                 let frame = frames[frames.count - 1]
-                if t.number == 0 && !frame.list && !frame.typeModifier {
+                if liftLiterals && !frame.list && !frame.typeModifier && mayLiftNumber(i, unitStart: i) {
                     lift(start: t.start, end: t.end, decoded: nil, valueStart: t.start, valueEnd: t.end,
                          kind: t.kind == .integer ? .integer : .numeric)
                 } else {
@@ -167,7 +180,9 @@ struct ShapeBuilder {
                 let frame = frames[frames.count - 1]
                 if isUnaryMinusOfLiftableNumber(i, frame: frame) {
                     let number = tokens[i + 1]
-                    lift(start: t.start, end: number.end, decoded: nil, valueStart: t.start, valueEnd: number.end,
+                    // `- 8` (space or comment between) has the value `-8`.
+                    let decoded: [UInt8]? = number.start == t.end ? nil : [SQLByte.minus] + bytes[number.start..<number.end]
+                    lift(start: t.start, end: number.end, decoded: decoded, valueStart: t.start, valueEnd: number.end,
                          kind: number.kind == .integer ? .integer : .numeric)
                     i += 2
                     continue
@@ -202,21 +217,40 @@ struct ShapeBuilder {
         }
     }
 
-    /// A `-` directly followed by a liftable number is lifted with it when it is unary (in operand
-    /// position) and nothing binding tighter than unary minus (`::`, `[`, `.`, `(`) follows the
-    /// number, since `-1::text` is `-(1::text)`.
+    /// A `-` followed by a liftable number is lifted with it when it is unary (in operand position)
+    /// and nothing binding tighter than unary minus (`::`, `[`, `.`, `(`) follows the number, since
+    /// `-1::text` is `-(1::text)`. Whitespace and comments between the two do not matter: PostgreSQL
+    /// folds `- 8` into the constant `-8` just the same.
     func isUnaryMinusOfLiftableNumber(_ i: Int, frame: Frame) -> Bool {
-        guard !frame.list && !frame.typeModifier, i + 1 < count, isOperator(i, "-") else { return false }
+        guard liftLiterals, !frame.list && !frame.typeModifier, i + 1 < count, isOperator(i, "-") else { return false }
         let number = tokens[i + 1]
-        guard number.kind == .integer || number.kind == .numeric, number.number == 0,
-              number.start == tokens[i].end, isOperandPosition(after: i - 1) else { return false }
+        guard number.kind == .integer || number.kind == .numeric, isOperandPosition(after: i - 1) else { return false }
         if i + 2 < count {
             if isOperator(i + 2, "::") || isPunctuation(i + 2, UInt8(ascii: "["))
                 || isPunctuation(i + 2, UInt8(ascii: ".")) || isPunctuation(i + 2, UInt8(ascii: "(")) {
                 return false
             }
         }
-        return true
+        return mayLiftNumber(i + 1, unitStart: i)
+    }
+
+    /// Whether the number at `i`, lifted as the tokens `unitStart...i` (with its unary minus, if
+    /// any), keeps its type as a parameter: false only for an integer of magnitude 2^31 or 2^63
+    /// that an outer unary minus may reach (see the type notes above).
+    func mayLiftNumber(_ i: Int, unitStart: Int) -> Bool {
+        let t = tokens[i]
+        guard t.kind == .integer else { return true }
+        var magnitude: UInt64 = 0
+        for p in t.start..<t.end {
+            let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(bytes[p] - 0x30))
+            if o1 || o2 { return true }  // beyond 2^64: numeric whatever the sign
+            magnitude = sum
+        }
+        guard magnitude == 1 << 31 || magnitude == 1 << 63 else { return true }
+        var j = unitStart - 1
+        while isPunctuation(j, UInt8(ascii: "(")) { j -= 1 }
+        return !isOperator(j, "-")
     }
 
     mutating func lift(start: Int, end: Int, decoded: [UInt8]?, valueStart: Int, valueEnd: Int, kind: LiftedLiteral.Kind) {

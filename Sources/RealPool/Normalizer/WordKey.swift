@@ -38,6 +38,9 @@ enum Keyword {
     static let with = WordKey(low: 0x68746977, high: 0x0)  // with
     static let into = WordKey(low: 0x6f746e69, high: 0x0)  // into
     static let by = WordKey(low: 0x7962, high: 0x0)  // by
+    static let fetch = WordKey(low: 0x6863746566, high: 0x0)  // fetch
+    static let first = WordKey(low: 0x7473726966, high: 0x0)  // first
+    static let next = WordKey(low: 0x7478656e, high: 0x0)  // next
     static let order = WordKey(low: 0x726564726f, high: 0x0)  // order
     static let group = WordKey(low: 0x70756f7267, high: 0x0)  // group
     static let partition = WordKey(low: 0x6f69746974726170, high: 0x6e)  // partition

@@ -17,7 +17,11 @@ public final class PrepareTargetRegistry: Sendable {
         var byIdentity: [String: RegisteredTarget] = [:]
         /// Which identity owns each statement name, to detect hash collisions.
         var nameOwners: [String: String] = [:]
+        /// Per statement name (a target's statement per type signature, see `StatementVariant`).
         var knowledge: [String: PreparedTargetKnowledge] = [:]
+        /// Targets (by `PrepareTarget.name`) whose text has prepared successfully at least once,
+        /// with any declared types: the grammar accepts a parameter at each of their slots.
+        var parsedTargets: Set<String> = []
         var automaticCount = 0
         /// Executions per canonical text of not-yet-registered preparable shapes.
         var executionCounts: [String: Int] = [:]
@@ -117,8 +121,16 @@ public final class PrepareTargetRegistry: Sendable {
         state.withLock { $0.knowledge[name] } ?? PreparedTargetKnowledge()
     }
 
-    func recordPrepared(_ name: String, parameterTypes: [PostgresType]) {
-        state.withLock { $0.knowledge[name] = PreparedTargetKnowledge(parameterTypes: parameterTypes, lastPrepareFailed: false) }
+    func recordPrepared(_ name: String, target: String, parameterTypes: [PostgresType]) {
+        state.withLock {
+            $0.knowledge[name] = PreparedTargetKnowledge(parameterTypes: parameterTypes, lastPrepareFailed: false)
+            $0.parsedTargets.insert(target)
+        }
+    }
+
+    /// Whether any statement of the target (any type signature) has prepared successfully.
+    func hasParsed(target: String) -> Bool {
+        state.withLock { $0.parsedTargets.contains(target) }
     }
 
     func recordPrepareFailure(_ name: String) {

