@@ -32,11 +32,11 @@ struct DatabaseExecutor: BenchExecutor {
     func counters() -> ExecutorCounters {
         let s = database.statistics
         return ExecutorCounters(
-            connectionsOpened: s["connectionsOpened"] ?? 0,
-            maxInUse: s["maxLeased"] ?? 0,
-            cacheHits: s["cacheHits"],
-            cacheMisses: s["cacheMisses"],
-            typeFallbacks: s["typeMismatchFallbacks"]
+            connectionsOpened: s.connectionsOpened,
+            maxInUse: s.maxLeased,
+            cacheHits: s.hits,
+            cacheMisses: s.misses,
+            typeFallbacks: s.typeMismatchFallbacks
         )
     }
 

@@ -6,7 +6,7 @@ import RealPool
 /// - `db.addPrepareTarget(sql)` registers a shape; later `db.execute` of matching SQL runs as a
 ///   named prepared statement on whichever connection is leased;
 /// - `DatabaseConfiguration.autoPrepareThreshold` turns on automatic preparation;
-/// - `db.statistics["cacheHits"]` / `["cacheMisses"]` are the statement-cache counters
+/// - `db.statistics.hits` / `.misses` are the statement-cache counters
 ///   (read by `DatabaseExecutor.counters()` whatever this file says).
 ///
 /// The library's path is the default. Building with `-Xswiftc -DREALPOOL_BENCH_FALLBACK` instead

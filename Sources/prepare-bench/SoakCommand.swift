@@ -123,7 +123,7 @@ struct SoakCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
         progress.note("verifying")
         let checks = await SoakVerifier(db: db, schema: schema, counters: counters).run()
-        let statistics = db.statistics
+        let statistics = db.statistics.asDictionary()
         await db.shutdown()
         print(SoakSummary(elapsed: elapsed, tasks: tasks, executor: kind.rawValue, poolSize: poolSize, pipelineDepth: pipelineDepth, counters: counters.snapshot,
                           statistics: statistics, checks: checks).render())
@@ -142,7 +142,7 @@ struct SoakCommand: AsyncParsableCommand {
             let stats = db.statistics
             let rate = Double(s.statements - previous) / progressEvery
             previous = s.statements
-            progress.note("\(s.statements) statements (\(Int(rate))/s), \(s.transactionsCommitted) commits, \(s.kills) kills, \(s.discards) discards, \(s.ddl) DDL, errors \(s.expectedErrors) expected / \(s.unexpectedErrors) unexpected, wrong results \(s.wrongResults), leased \(stats["leased"] ?? 0)/\(stats["size"] ?? 0)")
+            progress.note("\(s.statements) statements (\(Int(rate))/s), \(s.transactionsCommitted) commits, \(s.kills) kills, \(s.discards) discards, \(s.ddl) DDL, errors \(s.expectedErrors) expected / \(s.unexpectedErrors) unexpected, wrong results \(s.wrongResults), leased \(stats.leased)/\(stats.size)")
         }
     }
 }

@@ -22,12 +22,12 @@ struct SoakVerifier {
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
         while ContinuousClock.now < deadline {
             let s = db.statistics
-            if s["leased"] == 0 && s["waiting"] == 0 && s["resetting"] == 0 { baseline = true; break }
+            if s.leased == 0 && s.waiting == 0 && s.resetting == 0 { baseline = true; break }
             try? await Task.sleep(for: .milliseconds(10))
         }
         let s = db.statistics
         checks.append(Check(name: "pool back to baseline (leased, waiting, resetting)",
-                            value: "\(s["leased"] ?? -1), \(s["waiting"] ?? -1), \(s["resetting"] ?? -1)", ok: baseline))
+                            value: "\(s.leased), \(s.waiting), \(s.resetting)", ok: baseline))
 
         var failedShapes: [String] = []
         for sql in schema.readTargets {

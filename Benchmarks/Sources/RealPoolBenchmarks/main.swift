@@ -87,7 +87,7 @@ func databasePrepared() async throws -> Double {
     let rate = try await lookupsPerSecond {
         for _ in 0..<100 { _ = try await db.execute(lookupSQL, Int.random(in: 1...100000)) }
     }
-    if ProcessInfo.processInfo.environment["BENCH_ONLY"] != nil { say("\(db.statistics.sorted { $0.key < $1.key })") }
+    if ProcessInfo.processInfo.environment["BENCH_ONLY"] != nil { say("\(db.statistics.asDictionary().sorted { $0.key < $1.key })") }
     await db.shutdown()
     return rate
 }

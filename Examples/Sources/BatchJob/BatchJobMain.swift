@@ -70,9 +70,9 @@ enum BatchJobMain {
         print("done in \(progress.elapsed): \(settings.rows - left) rows processed, \(left) left, \(logged) rows in the log (\(progress.retries) chunks rolled back and retried)")
 
         let stats = db.statistics
-        print("pool: \(stats["connectionsOpened"] ?? 0) connections opened, at most \(stats["maxLeased"] ?? 0) leased at once, "
-            + "\(stats["acquires"] ?? 0) leases, waited \(stats["waitTimeTotalMicroseconds"] ?? 0) µs in all")
-        print("statements: \(stats["cacheMisses"] ?? 0) prepares, \(stats["cacheHits"] ?? 0) cache hits, \(stats["plainExecutions"] ?? 0) plain executions")
+        print("pool: \(stats.connectionsOpened) connections opened, at most \(stats.maxLeased) leased at once, "
+            + "\(stats.acquires) leases, waited \(stats.waitTimeTotalMicroseconds) µs in all")
+        print("statements: \(stats.misses) prepares, \(stats.hits) cache hits, \(stats.plainExecutions) plain executions")
         print(db.report())
         return errors.isEmpty && left == 0
     }

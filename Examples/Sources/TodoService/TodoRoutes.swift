@@ -36,7 +36,7 @@ enum TodoRoutes {
         }
         // The same counters as JSON, for scripts.
         router.get("pool/statistics") { _, _ -> [String: Int] in
-            store.db.statistics
+            store.db.statistics.asDictionary()
         }
         // For Prometheus to scrape: every process exports its own figures, the monitoring system
         // aggregates them.

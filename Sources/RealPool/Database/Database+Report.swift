@@ -69,7 +69,7 @@ extension Database {
                 heldFor: snap.leasedFor, lastStatement: snap.resource?.snapshot.lastStatement,
                 preparedStatements: snap.resource?.snapshot.preparedStatements ?? 0, age: snap.age)
         }
-        return PoolReport(poolName: configuration.name, entries: entries, statistics: statistics)
+        return PoolReport(poolName: configuration.name, entries: entries, statistics: statistics.asDictionary())
     }
 }
 

@@ -82,10 +82,11 @@ public final class Database: Sendable {
     /// prepared vs plain executions and errors.
     public func topQueries(_ n: Int = 10) -> [QueryStatistics.Entry] { queryStatistics.top(n) }
 
-    /// Pool and statement-cache statistics as one flat dictionary of counters you can print or
+    /// Pool and statement-cache statistics, by name (`db.statistics.leased`,
+    /// `db.statistics.hits`); `.asDictionary()` gives them as one flat dictionary to print or
     /// export.
-    public var statistics: [String: Int] {
-        pool.statistics.asDictionary().merging(statementTotals.withLock { $0 }.asDictionary()) { a, _ in a }
+    public var statistics: DatabaseStatistics {
+        DatabaseStatistics(pool: pool.statistics, statements: statementTotals.withLock { $0 })
     }
 
     /// Closes the pool: waiting callers fail, idle connections close, leased ones close when they

@@ -24,12 +24,12 @@ struct BlockingStreamTests {
             var leasedWhileReading = true
             try db.blocking.forEachRow("SELECT g FROM generate_series(1, $1) g", parameters: [2500], batchSize: 1000) { row in
                 values.append(try row.decode(Int.self, column: 0))
-                if db.statistics["leased"] != 1 { leasedWhileReading = false }
+                if db.statistics.leased != 1 { leasedWhileReading = false }
             }
             return leasedWhileReading ? values : []
         }.get()
         #expect(seen == Array(1...2500))
-        #expect(db.statistics["leased"] == 0 && db.statistics["idle"] == 1)
+        #expect(db.statistics.leased == 0 && db.statistics.idle == 1)
         await db.shutdown()
     }
 
@@ -49,10 +49,10 @@ struct BlockingStreamTests {
             return -1
         }.get()
         #expect(outcome == 150)
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         // the cursor's transaction was rolled back: the connection is idle and usable
         #expect(try await db.execute("SELECT 8")[0].decode(Int.self, column: 0) == 8)
-        #expect(db.statistics["connectionsOpened"] == 1 && db.statistics["resets"] == 0)
+        #expect(db.statistics.connectionsOpened == 1 && db.statistics.resets == 0)
         await db.shutdown()
     }
 
@@ -60,7 +60,7 @@ struct BlockingStreamTests {
         let db = try TestServer.database()
         let outcome = try await onThread { try db.blocking.forEachRow("CREATE TABLE never_made (id int)", parameters: []) { _ in } }
         #expect(throws: UsageError.self) { try outcome.get() }
-        #expect(db.statistics["acquires"] == 0)
+        #expect(db.statistics.acquires == 0)
         await db.shutdown()
     }
 }

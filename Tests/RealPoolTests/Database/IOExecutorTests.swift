@@ -26,7 +26,7 @@ struct IOExecutorTests {
             #expect(SocketPoller.shared.isCurrentThread)
             try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
         }
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 
@@ -62,7 +62,7 @@ struct IOExecutorTests {
         heartbeat.cancel()
         #expect(count >= 10, "the I/O thread's heartbeat ticked only \(count) times while 50 queries waited on 2 connections")
         #expect(offThread == 0)
-        #expect(db.statistics["leased"] == 0 && db.statistics["waiting"] == 0)
+        #expect(db.statistics.leased == 0 && db.statistics.waiting == 0)
         await db.shutdown()
     }
 
@@ -81,8 +81,8 @@ struct IOExecutorTests {
                 }
                 for try await _ in group {}
             }
-            #expect(db.statistics["cacheHits"].map { $0 > 0 } == true, "\(target.name) was never run prepared")
-            #expect(db.statistics["leased"] == 0)
+            #expect(db.statistics.hits > 0, "\(target.name) was never run prepared")
+            #expect(db.statistics.leased == 0)
             await db.shutdown()
         }
     }
@@ -113,7 +113,7 @@ struct IOExecutorTests {
         try await MultiplexingTests.waitForInFlight(db, 16)
         try await MultiplexingTests.killTheBackendBehind(gate2)
         await MultiplexingTests.expectAllLost(blocked2, doomed)
-        try await TestServer.waitUntil("the leases are back") { db.statistics["leased"] == 0 }
+        try await TestServer.waitUntil("the leases are back") { db.statistics.leased == 0 }
         try await gate2.open()
         let after = try await withTaskExecutorPreference(Database.ioExecutor) { try await db.execute("SELECT 7")[0].decode(Int.self, column: 0) }
         #expect(after == 7)
@@ -131,7 +131,7 @@ struct IOExecutorTests {
         #expect(e?.kind == .timeout)
         #expect(MultiplexingTests.inFlight(db) == 1)
         try await gate.open()
-        try await TestServer.waitUntil("the late result is read and dropped") { db.statistics["leased"] == 0 }
+        try await TestServer.waitUntil("the late result is read and dropped") { db.statistics.leased == 0 }
         let sum = try await withTaskExecutorPreference(Database.ioExecutor) {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for i in 1...30 { group.addTask { try await db.execute("SELECT \(i)::int")[0].decode(Int.self, column: 0) } }
@@ -163,7 +163,7 @@ struct IOExecutorTests {
             let e = await #expect(throws: PostgresError.self, "round \(round)") { try await gate.blocker(timed, on: Database.ioExecutor).value }
             #expect(e?.kind == .timeout, "round \(round)")
             try await gate.open()
-            try await TestServer.waitUntil("the late result is read and dropped") { timed.statistics["leased"] == 0 }
+            try await TestServer.waitUntil("the late result is read and dropped") { timed.statistics.leased == 0 }
             try await gate.drop(timed)
             #expect(try await freeStatements() == 210, "round \(round)")
         }
@@ -204,16 +204,16 @@ struct IOExecutorTests {
         try await db.transaction { _ in
             // one waits for the connection, one for a reply that never comes on its own
             let waiter = Task(executorPreference: Database.ioExecutor) { try await db.execute("SELECT 1") }
-            try await TestServer.waitUntil("the task waits") { db.statistics["waiting"] == 1 }
+            try await TestServer.waitUntil("the task waits") { db.statistics.waiting == 1 }
             waiter.cancel()
             await #expect(throws: CancellationError.self) { _ = try await waiter.value }
-            #expect(db.statistics["waiting"] == 0)
+            #expect(db.statistics.waiting == 0)
         }
         let sleeper = Task(executorPreference: Database.ioExecutor) { try await db.execute("SELECT pg_sleep(30)") }
-        try await TestServer.waitUntil("the statement runs") { db.statistics["leased"] == 1 }
+        try await TestServer.waitUntil("the statement runs") { db.statistics.leased == 1 }
         sleeper.cancel()
         await #expect(throws: CancellationError.self) { _ = try await sleeper.value }
-        try await TestServer.waitUntil("the connection is back") { db.statistics["leased"] == 0 && db.statistics["idle"] == 1 }
+        try await TestServer.waitUntil("the connection is back") { db.statistics.leased == 0 && db.statistics.idle == 1 }
         #expect(try await db.execute("SELECT 2")[0].decode(Int.self, column: 0) == 2)
         await db.shutdown()
     }
@@ -231,7 +231,7 @@ struct IOExecutorTests {
             #expect(e?.message.contains("I/O executor") == true)
         }
         // nothing was leased by the refused calls, and the pool still serves
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
         await db.shutdown()
     }
@@ -273,7 +273,7 @@ struct IOExecutorTests {
             #expect(sum == 5 * i * 10 + 15)
             #expect(onOwnThread)
         }
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 
@@ -299,7 +299,7 @@ struct IOExecutorTests {
         let started = pooled.multiplexer.readersStarted - before
         #expect((1...5).contains(started), "readers started for 100 statements: \(started)")
         try await TestServer.waitUntil("the reader ends") { !pooled.multiplexer.isReading }
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 
@@ -322,7 +322,7 @@ struct IOExecutorTests {
         }
         // every statement's reader was still there when the transaction asked for the connection
         #expect(lingered == 20)
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 
@@ -337,9 +337,9 @@ struct IOExecutorTests {
             return sum
         }
         #expect(sum == 210)
-        #expect((db.statistics["pings"] ?? 0) >= 10)
-        #expect(db.statistics["pingFailures"] == 0)
-        #expect(db.statistics["connectionsOpened"] == 1)
+        #expect(db.statistics.pings >= 10)
+        #expect(db.statistics.pingFailures == 0)
+        #expect(db.statistics.connectionsOpened == 1)
         await db.shutdown()
     }
 }

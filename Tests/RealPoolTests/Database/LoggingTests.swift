@@ -15,7 +15,7 @@ struct LoggingTests {
         let pid = try await db.execute("SELECT pg_backend_pid()")[0].decode(Int.self, column: 0)
         // a multi-statement string that leaves a transaction open on the pool's one connection
         await #expect(throws: UsageError.self) { try await db.execute(SQLQuery(unsafeSQL: "BEGIN; SELECT 1")) }
-        try await TestServer.waitUntil("the reset completes") { db.statistics["resets"] == 1 && db.statistics["idle"] == 1 }
+        try await TestServer.waitUntil("the reset completes") { db.statistics.resets == 1 && db.statistics.idle == 1 }
 
         let warning = try #require(capture.entries.first { $0.message.contains("rolling it back") })
         #expect(warning.level == .warning)
@@ -43,7 +43,7 @@ struct LoggingTests {
         // DDL changes the cached plan's result type: 0A000, re-prepared and retried once
         try await db.execute(SQLQuery(unsafeSQL: "ALTER TABLE \(t) ADD COLUMN extra int"))
         _ = try await db.execute("SELECT * FROM \(unsafeRaw: t) WHERE id = \(1)")
-        #expect(db.statistics["repreparesPlanChanged"] == 1)
+        #expect(db.statistics.repreparesPlanChanged == 1)
         let reprepared = try #require(capture.entries.first { $0.message.contains("re-preparing") })
         #expect(reprepared.level == .debug)
         #expect(reprepared.metadata["db.query.fingerprint"] == "\(shape)")

@@ -104,10 +104,10 @@ struct MultiplexingTests {
         }
         #expect(pids.count == 1)
         let stats = db.statistics
-        #expect(stats["size"] == 1)
-        #expect(stats["sharedJoins"] == 40)
-        #expect(stats["maxLesseesOnOneConnection"] == 41)
-        #expect(stats["leased"] == 0 && stats["releases"] == stats["acquires"])
+        #expect(stats.size == 1)
+        #expect(stats.sharedJoins == 40)
+        #expect(stats.maxLesseesOnOneConnection == 41)
+        #expect(stats.leased == 0 && stats.releases == stats.acquires)
         try await gate.drop(db)
         await db.shutdown()
     }
@@ -136,7 +136,7 @@ struct MultiplexingTests {
             case .failure(let e): #expect(i % 3 == 0 && e.sqlState == "22012", "\(i): \(e)")
             }
         }
-        #expect(db.statistics["connectionsLost"] == 0 && db.statistics["size"] == 1)
+        #expect(db.statistics.connectionsLost == 0 && db.statistics.size == 1)
         try await gate.drop(db)
         await db.shutdown()
     }
@@ -177,17 +177,17 @@ struct MultiplexingTests {
             await #expect(throws: CancellationError.self) { try await caller.value }
         }
         #expect(Self.inFlight(db) == 21)
-        #expect(db.statistics["leased"] == 1)  // their leases wait for their results
+        #expect(db.statistics.leased == 1)  // their leases wait for their results
         try await gate.open()
         _ = try await blocked.value
         for (index, caller) in callers.enumerated() where index % 2 == 1 {
             #expect(try await caller.value == index + 1)
         }
-        try await TestServer.waitUntil("the dropped results are read and the leases returned") { db.statistics["leased"] == 0 }
+        try await TestServer.waitUntil("the dropped results are read and the leases returned") { db.statistics.leased == 0 }
         #expect(Self.inFlight(db) == 0)
         // the connection is in step: the next statement gets its own result, not a dropped one
         #expect(try await db.execute("SELECT \(777)::int")[0].decode(Int.self, column: 0) == 777)
-        #expect(db.statistics["acquires"] == db.statistics["releases"])
+        #expect(db.statistics.acquires == db.statistics.releases)
         try await gate.drop(db)
         await db.shutdown()
     }
@@ -204,9 +204,9 @@ struct MultiplexingTests {
         _ = try await blocked.value
         for (index, caller) in callers.enumerated() { #expect(try await caller.value == index + 2) }
         let stats = db.statistics
-        #expect(stats["cacheMisses"] == 1)
-        #expect(stats["cacheHits"] == 24)
-        #expect(stats["repreparesNameExists"] == 0 && stats["repreparesMissing"] == 0)
+        #expect(stats.misses == 1)
+        #expect(stats.hits == 24)
+        #expect(stats.repreparesNameExists == 0 && stats.repreparesMissing == 0)
         let prepared = try await db.execute("SELECT count(*)::int FROM pg_prepared_statements WHERE name = \(target.name)")
         #expect(try prepared[0].decode(Int.self, column: 0) == 1)
         try await gate.drop(db)
@@ -244,8 +244,8 @@ struct MultiplexingTests {
         try await Self.waitForInFlight(db, 16)
         try await Self.killTheBackendBehind(gate)
         await Self.expectAllLost(blocked, callers)
-        try await TestServer.waitUntil("the leases are back") { db.statistics["leased"] == 0 }
-        #expect(db.statistics["connectionsLost"] == 1)
+        try await TestServer.waitUntil("the leases are back") { db.statistics.leased == 0 }
+        #expect(db.statistics.connectionsLost == 1)
         try await gate.open()
         #expect(try await db.execute("SELECT \(5)::int")[0].decode(Int.self, column: 0) == 5)
         try await gate.drop(db)
@@ -266,7 +266,7 @@ struct MultiplexingTests {
         pooled.close()
         await Self.expectAllLost(blocked, callers)
         try await TestServer.waitUntil("the reader ends") { !pooled.multiplexer.isReading }
-        try await TestServer.waitUntil("the leases are back") { db.statistics["leased"] == 0 }
+        try await TestServer.waitUntil("the leases are back") { db.statistics.leased == 0 }
         // a new connection (likely on the same descriptor number) waits on its socket as usual
         #expect(try await db.execute("SELECT \(5)::int")[0].decode(Int.self, column: 0) == 5)
         try await gate.open()
@@ -286,13 +286,13 @@ struct MultiplexingTests {
                 try await tx.execute("SELECT 1")
             }
         }
-        try await TestServer.waitUntil("the transaction waits") { db.statistics["waiting"] == 1 }
+        try await TestServer.waitUntil("the transaction waits") { db.statistics.waiting == 1 }
         // a shared statement after it does not overtake it
         let late = Task {
             _ = try await db.execute("SELECT \(2)::int")
             order.withLock { $0.append("late") }
         }
-        try await TestServer.waitUntil("both wait") { db.statistics["waiting"] == 2 }
+        try await TestServer.waitUntil("both wait") { db.statistics.waiting == 2 }
         #expect(Self.inFlight(db) == 1)
         try await gate.open()
         _ = try await blocked.value
@@ -310,9 +310,9 @@ struct MultiplexingTests {
         let e = await #expect(throws: PostgresError.self) { try await blocked.value }
         #expect(e?.kind == .timeout)
         // still queued on the server: the lease waits for its result
-        #expect(Self.inFlight(db) == 1 && db.statistics["leased"] == 1)
+        #expect(Self.inFlight(db) == 1 && db.statistics.leased == 1)
         try await gate.open()
-        try await TestServer.waitUntil("the late result is read and dropped") { db.statistics["leased"] == 0 }
+        try await TestServer.waitUntil("the late result is read and dropped") { db.statistics.leased == 0 }
         #expect(try await db.execute("SELECT \(9)::int")[0].decode(Int.self, column: 0) == 9)
         try await gate.drop(db)
         await db.shutdown()
@@ -327,14 +327,14 @@ struct MultiplexingTests {
         // so does a statement with megabytes of parameters, which would hold up the pipe
         let payload = String(repeating: "x", count: 2 << 20)
         let big = Task { try await db.execute("SELECT length(\(payload))")[0].decode(Int.self, column: 0) }
-        try await TestServer.waitUntil("all three wait") { db.statistics["waiting"] == 3 }
+        try await TestServer.waitUntil("all three wait") { db.statistics.waiting == 3 }
         #expect(Self.inFlight(db) == 1)
         try await gate.open()
         _ = try await blocked.value
         #expect(try await !utility.value.isEmpty)
         _ = try await multi.value
         #expect(try await big.value == 2 << 20)
-        #expect(db.statistics["sharedJoins"] == 0)
+        #expect(db.statistics.sharedJoins == 0)
         try await gate.drop(db)
         await db.shutdown()
     }

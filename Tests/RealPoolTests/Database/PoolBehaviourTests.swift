@@ -7,14 +7,14 @@ struct PoolBehaviourTests {
     @Test func acquireTimeoutGivesAClearError() async throws {
         let db = try TestServer.database { $0.pool.acquireTimeout = .seconds(1) }
         try await TestServer.waitUntil("the pool has connected") { (try? await db.execute("SELECT 1")) != nil }
-        let timeoutsBefore = db.statistics["timeouts"]!
+        let timeoutsBefore = db.statistics.timeouts
         try await db.transaction { _ in
             let e = await #expect(throws: PoolError.self) { try await db.execute("SELECT 1") }
             #expect(e?.kind == .acquireTimeout)
             #expect(e?.message.contains("acquireTimeout") == true)
         }
-        #expect(db.statistics["timeouts"] == timeoutsBefore + 1)
-        #expect(db.statistics["waiting"] == 0)
+        #expect(db.statistics.timeouts == timeoutsBefore + 1)
+        #expect(db.statistics.waiting == 0)
         await db.shutdown()
     }
 
@@ -22,13 +22,13 @@ struct PoolBehaviourTests {
         let db = try TestServer.database()
         try await db.transaction { _ in
             let waiter = Task { try await db.execute("SELECT 1") }
-            try await TestServer.waitUntil("the task waits") { db.statistics["waiting"] == 1 }
+            try await TestServer.waitUntil("the task waits") { db.statistics.waiting == 1 }
             waiter.cancel()
             await #expect(throws: CancellationError.self) { _ = try await waiter.value }
-            #expect(db.statistics["waiting"] == 0)
+            #expect(db.statistics.waiting == 0)
         }
-        #expect(db.statistics["leased"] == 0)
-        #expect(db.statistics["idle"] == 1)
+        #expect(db.statistics.leased == 0)
+        #expect(db.statistics.idle == 1)
         #expect(try await db.execute("SELECT 2")[0].decode(Int.self, column: 0) == 2)
         await db.shutdown()
     }
@@ -42,9 +42,9 @@ struct PoolBehaviourTests {
             return try await group.reduce(0, +)
         }
         #expect(sum == 200 * 201 / 2)
-        #expect(db.statistics["connectionsOpened"]! <= 2)
-        #expect(db.statistics["leased"] == 0)
-        #expect(db.statistics["acquires"] == 200)
+        #expect(db.statistics.connectionsOpened <= 2)
+        #expect(db.statistics.leased == 0)
+        #expect(db.statistics.acquires == 200)
         await db.shutdown()
     }
 
@@ -97,7 +97,7 @@ struct PoolBehaviourTests {
         // a multi-statement string that leaves a transaction open
         let e = await #expect(throws: UsageError.self) { try await db.execute(SQLQuery(unsafeSQL: "BEGIN; INSERT INTO \(t) VALUES (1)")) }
         #expect(e?.message.contains("rolled back") == true)
-        try await TestServer.waitUntil("the reset completes") { db.statistics["resets"] == 1 && db.statistics["idle"] == 1 }
+        try await TestServer.waitUntil("the reset completes") { db.statistics.resets == 1 && db.statistics.idle == 1 }
         #expect(capture.messages.contains { $0.contains("rolling it back") })
         #expect(try await db.execute(SQLQuery(unsafeSQL: "SELECT count(*) FROM \(t)"))[0].decode(Int.self, column: 0) == 0)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
@@ -122,8 +122,8 @@ struct PoolBehaviourTests {
         }
         try await TestServer.waitUntil("the threads finish") { threadResults.withLock { $0.count } == 40 }
         #expect(taskSum == (0..<40).reduce(0, +))
-        #expect(db.statistics["acquires"] == 80)
-        #expect(db.statistics["connectionsOpened"]! <= 2)
+        #expect(db.statistics.acquires == 80)
+        #expect(db.statistics.connectionsOpened <= 2)
         await db.shutdown()
     }
 
@@ -194,7 +194,7 @@ struct PoolBehaviourTests {
                 try await tx.execute("SELECT pg_sleep(5)")
             }
         }
-        try await TestServer.waitUntil("the transaction holds its connection") { db.statistics["leased"] == 1 }
+        try await TestServer.waitUntil("the transaction holds its connection") { db.statistics.leased == 1 }
         // The shutdown deadline cancels the running statement; a cancel that reaches the backend
         // before it sleeps (between BEGIN and the sleep, or while it reads the sleep's messages)
         // is ignored, so wait until it sleeps.

@@ -23,15 +23,15 @@ struct RewritingThroughThePoolTests {
         // literal lifted into $1, different whitespace, case and a comment
         let r = try await db.execute(SQLQuery(unsafeSQL: "select score  from \(t) /* hot */ where STATUS='active' and id=4"))
         #expect(try r[0].decode(Int.self, column: "score") == 40)
-        #expect(db.statistics["cacheMisses"] == 1)
+        #expect(db.statistics.misses == 1)
         // another literal: the same statement (declared int4, named with that signature)
         let r2 = try await db.execute(SQLQuery(unsafeSQL: "SELECT score FROM \(t) WHERE status = 'active' AND id = 6"))
         #expect(try r2[0].decode(Int.self, column: 0) == 60)
-        #expect(db.statistics["cacheHits"] == 1)
+        #expect(db.statistics.hits == 1)
         // a different literal where the target has one: not this target, runs plainly
         let plain = try await db.execute(SQLQuery(unsafeSQL: "SELECT score FROM \(t) WHERE status = 'gone' AND id = 3"))
         #expect(try plain[0].decode(Int.self, column: 0) == 30)
-        #expect(db.statistics["cacheHits"] == 1)
+        #expect(db.statistics.hits == 1)
 
         // a second connection prepares it lazily, once
         try await db.transaction { tx in
@@ -45,7 +45,7 @@ struct RewritingThroughThePoolTests {
         }
         // the untyped parameter's statement (the target's own name) on each connection, plus the
         // int4 literal variant on the first
-        #expect(db.statistics["cacheMisses"] == 3)
+        #expect(db.statistics.misses == 3)
         #expect(db.report().entries.reduce(0) { $0 + $1.preparedStatements } == 3)
         // the select's shape, whichever literal it was written with
         let top = try #require(db.topQueries(20).first { $0.canonical.hasPrefix("select score from") && $0.preparedExecutions > 0 })
@@ -71,7 +71,7 @@ struct RewritingThroughThePoolTests {
         let healed = try await db.execute("SELECT * FROM \(unsafeRaw: t) WHERE id = \(1)")
         #expect(healed.columns.map(\.name) == ["id", "status", "score", "extra"])
         #expect(try healed[0].decode(Int.self, column: "extra") == 7)
-        #expect(db.statistics["repreparesPlanChanged"] == 1)
+        #expect(db.statistics.repreparesPlanChanged == 1)
 
         try await db.execute(SQLQuery(unsafeSQL: "ALTER TABLE \(t) DROP COLUMN extra"))
         let e = await #expect(throws: PostgresError.self) {
@@ -119,7 +119,7 @@ struct RewritingThroughThePoolTests {
         let r = try await db.execute("SELECT score FROM \(unsafeRaw: t) WHERE id = \(2)")
         #expect(try r[0].decode(Int.self, column: 0) == 20)
         #expect(try await db.execute("SELECT pg_backend_pid()")[0].decode(Int32.self, column: 0) != pid)
-        #expect(db.statistics["brokenAtLease"] == 1)
+        #expect(db.statistics.brokenAtLease == 1)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
         await db.shutdown()
     }
@@ -140,8 +140,8 @@ struct RewritingThroughThePoolTests {
     @Test func autoPrepareAfterThreshold() async throws {
         let db = try TestServer.database { $0.autoPrepareThreshold = 3 }
         for i in 1...5 { _ = try await db.execute("SELECT $1::int + 1", i) }
-        #expect(db.statistics["cacheMisses"] == 1)
-        #expect(db.statistics["cacheHits"]! >= 1)
+        #expect(db.statistics.misses == 1)
+        #expect(db.statistics.hits >= 1)
         await db.shutdown()
     }
 }

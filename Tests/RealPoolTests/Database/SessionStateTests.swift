@@ -14,7 +14,7 @@ struct SessionStateTests {
         let e = await #expect(throws: UsageError.self) { try await db.execute(SQLQuery(unsafeSQL: sql)) }
         #expect(e?.message.contains("SET LOCAL") == true)
         #expect(e?.message.contains("withSession") == true)
-        #expect(db.statistics["acquires"] == 0)  // refused before leasing anything
+        #expect(db.statistics.acquires == 0)  // refused before leasing anything
         await db.shutdown()
     }
 
@@ -22,7 +22,7 @@ struct SessionStateTests {
         let db = try TestServer.database()
         let r = try await db.execute("BEGIN; SELECT 1; SELECT 2 AS two; COMMIT")
         #expect(r.commandTag == "COMMIT")
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 
@@ -50,12 +50,12 @@ struct SessionStateTests {
         try await db.withSession { s in
             try await s.execute("SET application_name = 'pinned-session'")
             #expect(s.isPinned)
-            #expect(db.statistics["leased"] == 1)
+            #expect(db.statistics.leased == 1)
             try await s.execute("CREATE TEMP TABLE session_tmp (id int)")
             try await s.execute("INSERT INTO session_tmp VALUES (1)")
             #expect(try await s.execute("SHOW application_name")[0].decode(String.self, column: 0) == "pinned-session")
         }
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         // the same physical connection (pool of one) no longer has the setting or the table
         #expect(try await db.execute("SHOW application_name")[0].decode(String.self, column: 0) == "RealPoolTests")
         await #expect(throws: PostgresError.self) { try await db.execute("SELECT * FROM session_tmp") }
@@ -70,7 +70,7 @@ struct SessionStateTests {
             try await s.execute("BEGIN")
             try await s.execute("INSERT INTO \(unsafeRaw: t) VALUES (1)")
         }
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         #expect(try await db.execute(SQLQuery(unsafeSQL: "SELECT count(*) FROM \(t)"))[0].decode(Int.self, column: 0) == 0)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
         await db.shutdown()
@@ -95,7 +95,7 @@ struct SessionStateTests {
                 }
             }
         }
-        #expect(db.statistics["connectionsOpened"] == 2)
+        #expect(db.statistics.connectionsOpened == 2)
         await db.shutdown()
     }
 }
@@ -125,7 +125,7 @@ struct BlockingSessionTests {
         // an upper bound, not a guess: a loaded 2-core machine can take seconds to connect
         try await TestServer.waitUntil(timeout: .seconds(60), "the thread finishes") { outcome.withLock { $0.count } == 4 }
         #expect(outcome.withLock { $0 } == ["pinned=true", "pinned=false", "pinned=true", "RealPoolTests"])
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 }

@@ -8,8 +8,8 @@ import Testing
 struct BadInputTests {
     func expectHealthy(_ db: Database) async throws {
         #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
-        #expect(db.statistics["leased"] == 0)
-        #expect(db.statistics["connectionsLost"] == 0)
+        #expect(db.statistics.leased == 0)
+        #expect(db.statistics.connectionsLost == 0)
     }
 
     @Test(arguments: TestServer.pipelineDepths) func nulBytesAreRejectedBeforeSending(pipelineDepth: Int) async throws {
@@ -105,7 +105,7 @@ struct BadInputTests {
             let rewritten = try await db.execute(SQLQuery(unsafeSQL: c.sql))
             #expect(try rewritten[0].decode(String.self, column: "v") == c.expected, "\(c.sql)")
         }
-        #expect(db.statistics["cacheHits"]! + db.statistics["cacheMisses"]! >= cases.count)
+        #expect(db.statistics.hits + db.statistics.misses >= cases.count)
         try await expectHealthy(db)
         await db.shutdown()
     }

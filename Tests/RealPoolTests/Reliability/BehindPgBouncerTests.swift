@@ -54,8 +54,8 @@ struct BehindPgBouncerTests {
             #expect(db.prepareTargets.rewritingDisabledReason != nil)
             let warnings = capture.messages.filter { $0.contains("connection pooler") }
             #expect(warnings.count == 1, "expected one warning line, got \(warnings)")
-            #expect(db.statistics["cacheHits"] == 0 && db.statistics["cacheMisses"] == 0)
-            #expect(db.statistics["leased"] == 0)
+            #expect(db.statistics.hits == 0 && db.statistics.misses == 0)
+            #expect(db.statistics.leased == 0)
             try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(ledger)"))
             await db.shutdown()
         }
@@ -75,7 +75,7 @@ struct BehindPgBouncerTests {
             defer { first.close() }
             let held = try await holdBackend(first)
             #expect(try await db.execute("SELECT name FROM \(unsafeRaw: f.table) WHERE id = \(7)")[0].decode(String.self, column: 0) == "n7")
-            #expect(db.statistics["cacheMisses"] == 1)
+            #expect(db.statistics.misses == 1)
             _ = try await first.simpleQuery("COMMIT")
 
             // now hold X, the backend that has the statement, so RealPool is served by the other
@@ -95,7 +95,7 @@ struct BehindPgBouncerTests {
                 try await expectHealed(db, f)
                 _ = try await holder.simpleQuery("COMMIT")
             }
-            #expect(db.statistics["leased"] == 0)
+            #expect(db.statistics.leased == 0)
             await db.shutdown()
         }
     }
@@ -110,7 +110,7 @@ struct BehindPgBouncerTests {
             try b.addPrepareTarget(f.lookup)
             #expect(try await a.execute("SELECT name FROM \(unsafeRaw: f.table) WHERE id = \(3)")[0].decode(String.self, column: 0) == "n3")
             #expect(try await b.execute("SELECT name FROM \(unsafeRaw: f.table) WHERE id = \(4)")[0].decode(String.self, column: 0) == "n4")
-            #expect(b.statistics["repreparesNameExists"] == 1)
+            #expect(b.statistics.repreparesNameExists == 1)
             #expect(try await b.execute("SELECT name FROM \(unsafeRaw: f.table) WHERE id = \(5)")[0].decode(String.self, column: 0) == "n5")
             await a.shutdown()
             await b.shutdown()
@@ -144,8 +144,8 @@ struct BehindPgBouncerTests {
             }
             #expect(errors.withLock { $0 } == [])
             #expect(db.prepareTargets.rewritingDisabledReason == nil)
-            #expect((db.statistics["cacheHits"] ?? 0) > 0, "nothing ran prepared; the test exercised nothing")
-            #expect(db.statistics["leased"] == 0)
+            #expect(db.statistics.hits > 0, "nothing ran prepared; the test exercised nothing")
+            #expect(db.statistics.leased == 0)
             await db.shutdown()
         }
     }
@@ -160,6 +160,6 @@ struct BehindPgBouncerTests {
 
     private func expectHealed(_ db: Database, _ f: PgBouncerFixture) async throws {
         #expect(try await db.execute("SELECT name FROM \(unsafeRaw: f.table) WHERE id = \(8)")[0].decode(String.self, column: 0) == "n8")
-        #expect(db.statistics["repreparesMissing"] == 1)
+        #expect(db.statistics.repreparesMissing == 1)
     }
 }

@@ -37,7 +37,7 @@ struct DiscardUnderLoadTests {
             try await group.waitForAll()
         }
         #expect(errors.withLock { $0 } == [])
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
         await db.shutdown()
     }

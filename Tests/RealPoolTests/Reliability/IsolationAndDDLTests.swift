@@ -65,7 +65,7 @@ struct IsolationAndDDLTests {
         // outside transactions, a plan invalidated by DDL is re-prepared and retried: no reader fails
         #expect(errors.withLock { $0 } == [])
         #expect(reads.withLock { $0 } == 12 * 40)
-        #expect(db.statistics["repreparesPlanChanged"]! >= 1, "the DDL never invalidated a cached plan: the test exercised nothing")
+        #expect(db.statistics.repreparesPlanChanged >= 1, "the DDL never invalidated a cached plan: the test exercised nothing")
         let final = try await db.execute("SELECT * FROM \(unsafeRaw: t) WHERE id = \(1)")
         #expect(final.columns.map(\.name) == ["id", "v", "more"])
         #expect(final.columns[1].type == .numeric)

@@ -31,8 +31,8 @@ struct KilledTransactionTests {
             try await tx.execute("INSERT INTO \(unsafeRaw: ledger) VALUES (\(1)), (\(2))")
         }
         #expect(try await db.execute(SQLQuery(unsafeSQL: "SELECT count(*) FROM \(ledger)"))[0].decode(Int.self, column: 0) == 2)
-        #expect(db.statistics["leased"] == 0)
-        #expect(db.statistics["connectionsOpened"] == 2)
+        #expect(db.statistics.leased == 0)
+        #expect(db.statistics.connectionsOpened == 2)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(ledger)"))
         await db.shutdown()
     }

@@ -36,7 +36,7 @@ struct NetworkFaultTests {
 
         // the stalled connection was given up; a new one serves the next statement
         #expect(try await db.execute("SELECT 3")[0].decode(Int.self, column: 0) == 3)
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 
@@ -67,7 +67,7 @@ struct NetworkFaultTests {
         #expect(waited < .seconds(20), "the cancel took \(waited)")
         // answered, so the connection was kept: the same backend serves the next statement
         #expect(try await db.execute("SELECT pg_backend_pid()")[0].decode(Int32.self, column: 0) == pid)
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 
@@ -93,7 +93,7 @@ struct NetworkFaultTests {
         // (on loopback the proxy's close reaches our socket before drop() returns)
         proxy.drop()
         #expect(try await db.execute("SELECT 5")[0].decode(Int.self, column: 0) == 5)
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 }

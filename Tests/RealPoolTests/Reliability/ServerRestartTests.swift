@@ -37,16 +37,16 @@ struct ServerRestartTests {
         try await db.execute(SQLQuery(unsafeSQL: "INSERT INTO \(t) SELECT g, 'v' || g FROM generate_series(1, 10) g"))
         try db.addPrepareTarget("SELECT v FROM \(t) WHERE id = $1")
         #expect(try await db.execute("SELECT v FROM \(unsafeRaw: t) WHERE id = \(3)")[0].decode(String.self, column: 0) == "v3")
-        let opened = db.statistics["connectionsOpened"]!
+        let opened = db.statistics.connectionsOpened
 
         try await offThePool { try server.restart() }
 
         // the idle connection died with the old server: it is replaced at lease, the statement is
         // prepared again on the new connection, and the caller sees no error
         #expect(try await db.execute("SELECT v FROM \(unsafeRaw: t) WHERE id = \(4)")[0].decode(String.self, column: 0) == "v4")
-        #expect(db.statistics["connectionsOpened"]! > opened)
-        #expect(db.statistics["cacheMisses"] == 2)
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.connectionsOpened > opened)
+        #expect(db.statistics.misses == 2)
+        #expect(db.statistics.leased == 0)
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(t)"))
         await db.shutdown()
     }
@@ -65,7 +65,7 @@ struct ServerRestartTests {
         try await TestServer.waitUntil(timeout: .seconds(20), "the pool reconnects by itself") {
             (try? await db.execute("SELECT 2")) != nil
         }
-        #expect(db.statistics["leased"] == 0)
+        #expect(db.statistics.leased == 0)
         await db.shutdown()
     }
 }

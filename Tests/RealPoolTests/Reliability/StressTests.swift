@@ -88,7 +88,7 @@ struct StressTests {
         #expect(ok.count > 50)
         #expect(killed >= 1, "no backend was killed under load; the fault part of the test did nothing")
         try await TestServer.waitUntil("the pool is back at its baseline") {
-            db.statistics["leased"] == 0 && db.statistics["waiting"] == 0 && db.statistics["resetting"] == 0
+            db.statistics.leased == 0 && db.statistics.waiting == 0 && db.statistics.resetting == 0
         }
         try await db.execute(SQLQuery(unsafeSQL: "DROP TABLE \(ledger)"))
         await db.shutdown()
