@@ -97,3 +97,38 @@ struct NetworkFaultTests {
         await db.shutdown()
     }
 }
+
+/// The pool closes a connection its own ping is using (the shutdown deadline) only once the ping
+/// ends. Closed under it, the ping's wait stayed in the poller under a descriptor number that the
+/// next connection could get, and the poller then stopped the process ("two waiters on one
+/// socket"). The ping is held in a stalled network so that the deadline always finds it running.
+@Suite("Pool checks and closing")
+struct PoolCheckClosingTests {
+    @Test(TestServer.embeddedOnly) func theShutdownDeadlineNeverClosesAConnectionUnderItsPing() async throws {
+        let server = try #require(try TestServer.embedded())
+        let proxy = try LoopbackProxy(targetPort: server.port)
+        defer { proxy.close() }
+        var pool = PoolConfiguration()
+        pool.maxConnections = 1
+        pool.pingAfterIdle = .zero
+        let url = "postgres://\(server.user):\(server.password)@127.0.0.1:\(proxy.port)/postgres"
+        var config = DatabaseConfiguration(ConnectionConfiguration(url, connectTimeout: .seconds(10)), pool: pool)
+        config.shutdownGracePeriod = .zero
+        let db = Database(config)
+        #expect(try await db.execute("SELECT 1")[0].decode(Int.self, column: 0) == 1)
+
+        proxy.stall()
+        let waiting = Task { try await db.execute("SELECT 2") }
+        try await TestServer.waitUntil("the pool's ping is held in the network") { db.statistics.checking == 1 && proxy.heldReads > 0 }
+        let endedBefore = proxy.connectionsEndedByServer
+        await db.shutdown()
+        #expect(SocketPoller.shared.waitsOnClosedDescriptors == [])
+        await #expect(throws: (any Error).self) { try await waiting.value }
+
+        // the ping ends once the network is back, and only then is its connection closed: the
+        // server ends two connections, the interrupting cancel request's and that one
+        proxy.resume()
+        try await TestServer.waitUntil("the connection is closed after its ping") { proxy.connectionsEndedByServer >= endedBefore + 2 }
+        #expect(SocketPoller.shared.waitsOnClosedDescriptors == [])
+    }
+}

@@ -210,6 +210,12 @@ final class SocketPoller: Sendable {
         return error
     }
 
+    /// Descriptors someone waits on that are closed: always a bug (whoever closed it left a wait
+    /// behind, under a number the next socket may get). For tests.
+    var waitsOnClosedDescriptors: [Int32] {
+        state.withLock { s in s.waiters.bySocket.keys.filter { fcntl($0, F_GETFD) == -1 && errno == EBADF }.sorted() }
+    }
+
     /// Drops a `watch` on `socket` without calling its handler and removes the descriptor from
     /// epoll, before it is closed. Essential for a `dup`ed descriptor: epoll forgets a
     /// registration only when the last descriptor of the socket closes, so an armed one would
