@@ -15,18 +15,16 @@
 /// checked variant resumes from inside the standard library, where nothing is instrumented.
 #if DEBUG
 typealias ResumedOnce<T> = CheckedContinuation<T, any Error>
-
-@inline(__always)
-func withResumedOnce<T>(isolation: isolated (any Actor)? = #isolation,
-                        _ body: (ResumedOnce<T>) -> Void) async throws -> sending T {
-    try await withCheckedThrowingContinuation(isolation: isolation, body)
-}
 #else
 typealias ResumedOnce<T> = UnsafeContinuation<T, any Error>
+#endif
 
 @inline(__always)
 func withResumedOnce<T>(isolation: isolated (any Actor)? = #isolation,
                         _ body: (ResumedOnce<T>) -> Void) async throws -> sending T {
+    #if DEBUG
+    try await withCheckedThrowingContinuation(isolation: isolation, body)
+    #else
     try await withUnsafeThrowingContinuation(isolation: isolation, body)
+    #endif
 }
-#endif
