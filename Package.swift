@@ -23,11 +23,30 @@ let package = Package(
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
         .systemLibrary(name: "CEpoll"),
+        // The layers, bottom up; each module sees only what is below it (see ARCHITECTURE.md).
+        // One lock for every layer (a pthread mutex ThreadSanitizer understands).
+        .target(name: "RealPoolSupport"),
+        // SQL text in, query shapes out: pure, no libpq, no I/O.
+        .target(name: "RealPoolNormalizer", dependencies: ["RealPoolSupport"]),
+        // The pool: a connection is an opaque leased thing; decisions are a pure state machine.
+        .target(
+            name: "RealPoolConnectionPool",
+            dependencies: [
+                "RealPoolSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // Connections and values (libpq), the statement cache and rewriting, and the Database
+        // façade; `import RealPool` also gives the normaliser's and the pool's public types.
         .target(
             name: "RealPool",
             dependencies: [
                 "CLibPQ",
                 "CEpoll",
+                "RealPoolSupport",
+                "RealPoolNormalizer",
+                "RealPoolConnectionPool",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

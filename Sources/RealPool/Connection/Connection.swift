@@ -3,6 +3,7 @@ import CLibPQ
 import Glibc
 #endif
 import Logging
+import RealPoolSupport
 
 /// One physical libpq connection to PostgreSQL.
 ///

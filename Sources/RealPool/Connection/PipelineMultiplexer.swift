@@ -2,6 +2,7 @@ import CLibPQ
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import RealPoolSupport
 #endif
 
 /// Several callers' requests in flight on one connection at once (libpq pipeline mode): each

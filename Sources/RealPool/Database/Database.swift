@@ -1,4 +1,5 @@
 import Logging
+import RealPoolSupport
 
 /// The entry point: a pool of PostgreSQL connections that you use like a single connection.
 ///

@@ -1,3 +1,4 @@
+import RealPoolSupport
 
 /// The connection a transaction or session holds, and the rule that it runs one statement at a
 /// time.

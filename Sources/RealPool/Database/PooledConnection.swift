@@ -1,4 +1,5 @@
 import Logging
+import RealPoolSupport
 
 
 /// One physical connection as the ``Database`` pools it: the libpq connection plus what the

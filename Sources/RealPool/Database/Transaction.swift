@@ -1,3 +1,4 @@
+import RealPoolSupport
 
 /// One connection held for a `transaction { }` block. Runs one statement at a time.
 public final class Transaction: StatementExecutor {

@@ -1,3 +1,4 @@
+import RealPoolSupport
 
 /// The prepare targets of one database: thread-safe, shared by every connection of a pool.
 ///

@@ -1,3 +1,4 @@
+import RealPoolSupport
 
 /// Per-shape query statistics: the "most common queries and their average runtime" report.
 ///

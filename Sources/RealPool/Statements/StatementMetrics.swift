@@ -1,4 +1,5 @@
 import Metrics
+import RealPoolSupport
 
 /// Statement-cache counters and per-shape query durations through swift-metrics.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+import RealPoolSupport
 
 /// The multiplexer on its own connection, with a clock the test moves, so that races with time
 /// that a loaded machine produces now and then are played the same way on every run.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+import RealPoolSupport
 
 /// `db.blocking.forEachRow`: streaming for thread-based code, run on a thread of its own (the
 /// blocking API must never run on the cooperative pool).

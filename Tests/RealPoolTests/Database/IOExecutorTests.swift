@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+import RealPoolSupport
 
 /// `Database.ioExecutor`: tasks that prefer RealPool's I/O thread run their statements on it,
 /// and nothing they wait for (a lease, a reply) blocks that thread.

@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 /// The levels and metadata keys the Logging & Metrics article promises: warnings name the pool
 /// and the backend (to find it in the server's log and `pg_stat_activity`), statement-cache

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+import RealPoolSupport
 
 /// Pipelined multiplexing (`pipelineDepth` > 1) against the real server: many callers' autocommit
 /// statements in flight on one connection, each its own implicit transaction.

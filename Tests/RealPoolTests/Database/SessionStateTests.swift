@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+import RealPoolSupport
 
 @Suite("Session state")
 struct SessionStateTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 @Suite struct NormalizedQueryMatchingTests {
     let normalizer = Normalizer()

@@ -1,5 +1,6 @@
 import Foundation
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 /// Loads Fixtures/normalizer/corpus.json, found by walking up from this file to the directory that
 /// holds Package.swift.

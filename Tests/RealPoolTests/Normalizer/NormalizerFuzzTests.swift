@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 /// Random bytes and random SQL fragments: the normaliser never crashes, always finishes, and its
 /// output is self-consistent.

@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 /// Generated variants: whitespace, comments, keyword case and literal values (in every notation)
 /// keep the shape and are lifted with the right values; a changed identifier or operator does not.

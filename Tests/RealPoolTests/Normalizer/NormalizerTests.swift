@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 /// Direct checks of the normaliser's API that the corpus does not express well.
 @Suite struct NormalizerTests {

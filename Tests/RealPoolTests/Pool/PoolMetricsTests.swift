@@ -2,6 +2,7 @@ import Metrics
 import MetricsTestKit
 import Testing
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 /// The metrics a backend sees, with OpenTelemetry's names for connection pools.
 @Suite("Pool metrics")

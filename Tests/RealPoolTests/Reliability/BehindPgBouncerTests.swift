@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+import RealPoolSupport
 
 /// RealPool through Debian's pgbouncer in transaction pooling mode, whose version (1.18) does not
 /// track prepared statements: each request of one client connection may run on another server

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+import RealPoolSupport
 
 @Suite("DISCARD ALL and DEALLOCATE ALL under load")
 struct DiscardUnderLoadTests {

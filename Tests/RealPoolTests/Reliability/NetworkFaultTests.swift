@@ -2,6 +2,7 @@ import EmbeddedPostgres
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 /// A network that stalls or drops, through a loopback proxy the test runs.
 @Suite("Network faults")

@@ -1,6 +1,7 @@
 import EmbeddedPostgres
 import Foundation
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 /// A pgbouncer in front of the shared embedded server (or a server of its own when the tests run
 /// against `REALPOOL_TEST_DSN`, whose socket it cannot reach), a table `t(id, name)` with

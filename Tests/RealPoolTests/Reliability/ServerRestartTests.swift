@@ -2,6 +2,8 @@ import EmbeddedPostgres
 import Foundation
 import Testing
 @testable import RealPool
+import RealPoolSupport
+@testable import RealPoolConnectionPool
 
 /// Faults that take the whole server away. They run against a server of their own, so that the
 /// tests sharing the main test server are not disturbed.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+import RealPoolSupport
 
 /// Hundreds of tasks and a few threads on a small pool, with random cancellations and backends
 /// killed under load. Bounded in count and time. Checks: every committed write is in the ledger

@@ -2,6 +2,7 @@ import EmbeddedPostgres
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 /// A server with `ssl = on` and a self-signed CA: libpq's `sslmode` passes through RealPool, and
 /// the password shows up in no error, log line, report or description.

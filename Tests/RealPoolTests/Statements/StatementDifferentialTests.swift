@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 /// Plain and rewritten execution must be indistinguishable: same rows, column types, command tags
 /// and errors, for every case of Fixtures/statements/differential.json.

@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 /// The decision machine without a server: outcomes are made up, so the rare paths (a timeout, a
 /// statement that may have run) are checked exactly.

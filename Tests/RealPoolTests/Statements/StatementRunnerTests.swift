@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 @Suite("Statements: runner")
 struct StatementRunnerTests {

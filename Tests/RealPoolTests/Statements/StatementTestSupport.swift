@@ -1,5 +1,6 @@
 import Foundation
 @testable import RealPool
+@testable import RealPoolNormalizer
 
 /// What a statement produced, in a form two executions can be compared by: rows as text, column
 /// names and types, the command tag; or the error's SQLSTATE, message and detail.

@@ -1,5 +1,6 @@
 import Logging
 @testable import RealPool
+import RealPoolSupport
 
 /// Collects log messages so tests can wait for a warning instead of reading stderr, and check
 /// the level and structured metadata of what was logged.

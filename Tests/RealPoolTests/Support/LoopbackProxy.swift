@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 @testable import RealPool
+import RealPoolSupport
 
 /// A TCP proxy on 127.0.0.1 in front of the test server, for network faults: it forwards bytes
 /// both ways until told to stall (stop forwarding on the connections it has, keeping them open)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import RealPool
+import RealPoolSupport
 
 /// Runs blocking work (starting or restarting a server, waiting for a process to exit) on a
 /// thread of its own and suspends until it is done.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import RealPool
+import RealPoolSupport
 
 /// For hunting flaky tests (`Scripts/repeat-tests --probe`, which sets `REALPOOL_STALL_PROBE=1`):
 /// a task on the cooperative pool beats every 20 ms, and a thread of its own watches the beat.

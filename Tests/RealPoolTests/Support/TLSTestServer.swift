@@ -1,6 +1,7 @@
 import EmbeddedPostgres
 import Foundation
 @testable import RealPool
+import RealPoolSupport
 
 /// A second embedded server, started with `ssl = on` and a throwaway CA, for the TLS tests only
 /// (the shared `TestServer` stays as it is). Started on first use, stopped at exit.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Testing
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 /// The PostgreSQL server every test in this process shares: an embedded throwaway server, or the
 /// server named by `REALPOOL_TEST_DSN` when set. Started once, on first use, and stopped at exit.

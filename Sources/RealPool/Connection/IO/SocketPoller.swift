@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 import CEpoll
+import RealPoolSupport
 
 /// A background thread that waits on connections' sockets with epoll and resumes the task that
 /// waits for it. Async callers therefore never park a cooperative-pool thread in libpq: they

@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 @Suite("Pool state machine: lifetime, idle trimming, leak detection")
 struct PoolStateMachineMaintenanceTests {

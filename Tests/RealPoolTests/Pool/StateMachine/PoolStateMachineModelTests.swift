@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 /// The model test's deterministic generator: every run drives the same event sequences.
 typealias PoolModelRandom = SeededGenerator

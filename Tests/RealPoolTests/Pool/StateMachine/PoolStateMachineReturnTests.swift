@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 @Suite("Pool state machine: returns and health checks")
 struct PoolStateMachineReturnTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 /// Shared leases (pipelined multiplexing): several shared lessees on one connection, never with an
 /// exclusive one, spread over connections before they share.

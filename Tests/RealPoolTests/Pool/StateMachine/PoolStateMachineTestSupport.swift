@@ -1,4 +1,5 @@
 @testable import RealPool
+@testable import RealPoolConnectionPool
 
 typealias PoolSM = PoolStateMachine
 typealias PoolAction = PoolStateMachine.Action

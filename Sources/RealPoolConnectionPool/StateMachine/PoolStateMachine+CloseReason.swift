@@ -1,6 +1,6 @@
 extension PoolStateMachine {
     /// Why the state machine asks for a connection to be closed; for logs and counters.
-    enum CloseReason: Hashable, Sendable {
+    package enum CloseReason: Hashable, Sendable {
         /// Idle longer than `maxIdleTime` while the pool was above `minConnections`.
         case idleTimeout
         /// Reached its jittered `maxLifetime`.

@@ -49,7 +49,7 @@ public struct NormalizedQuery: Sendable {
     }
 
     /// Whether both are the very same normalisation (one shape-cache entry), not just equal.
-    func isSameInstance(as other: NormalizedQuery) -> Bool { storage === other.storage }
+    package func isSameInstance(as other: NormalizedQuery) -> Bool { storage === other.storage }
 
     /// The text as the caller wrote it.
     public var sql: String { storage.sql }
@@ -79,14 +79,14 @@ public struct NormalizedQuery: Sendable {
     public var parameterCount: Int { storage.parameterCount }
     /// What fills each slot of `canonical`, in order: the query's own parameter or a literal
     /// (an index into `literals`).
-    var slots: [Slot] { storage.slots }
+    package var slots: [Slot] { storage.slots }
     /// Byte ranges of the lifted literals in `executableSQL`, parallel to `literals`.
     var literalRanges: [Range<Int>] { storage.literalRanges }
     /// Whether `executableSQL` has a NUL byte, which PostgreSQL cannot take: checked once here
     /// rather than scanned again for every execution.
-    var executableSQLContainsNUL: Bool { storage.executableSQLContainsNUL }
+    package var executableSQLContainsNUL: Bool { storage.executableSQLContainsNUL }
 
-    enum Slot: Sendable, Hashable {
+    package enum Slot: Sendable, Hashable {
         case parameter(Int)
         case literal(Int)
     }

@@ -8,7 +8,7 @@ extension PoolStateMachine {
     ///
     /// - Parameter lessee: which lessee returns it; `nil` means the only one. (Only matters once a
     ///   connection can carry several lessees, see `sharedLesseesPerConnection`.)
-    mutating func released(
+    package mutating func released(
         _ id: ConnectionID, lessee: RequestID? = nil, now: Instant, state: ReleaseState
     ) -> [Action] {
         // Read in a scope of its own: a copy of the record still alive at `removeLessee` would
@@ -57,7 +57,7 @@ extension PoolStateMachine {
     }
 
     /// The rollback of a returned connection succeeded: it is as good as an idle return.
-    mutating func resetSucceeded(_ id: ConnectionID, now: Instant) -> [Action] {
+    package mutating func resetSucceeded(_ id: ConnectionID, now: Instant) -> [Action] {
         guard case .resetting? = connections[id]?.state else { return [] }
         var actions: [Action] = []
         statistics.resets += 1
@@ -68,7 +68,7 @@ extension PoolStateMachine {
     }
 
     /// The rollback failed: the connection's state is unknown, so it is closed (and replaced if needed).
-    mutating func resetFailed(_ id: ConnectionID, now: Instant) -> [Action] {
+    package mutating func resetFailed(_ id: ConnectionID, now: Instant) -> [Action] {
         guard case .resetting? = connections[id]?.state else { return [] }
         var actions: [Action] = []
         statistics.resetFailures += 1

@@ -2,7 +2,7 @@ extension PoolStateMachine {
     /// The executor saw a connection die (its socket closed while idle, say). An idle or checking
     /// connection is closed (a checking one's waiter goes back to the head of the queue); a leased one is
     /// closed when its lessee returns it, whatever state it is returned in.
-    mutating func connectionLost(_ id: ConnectionID, now: Instant) -> [Action] {
+    package mutating func connectionLost(_ id: ConnectionID, now: Instant) -> [Action] {
         guard let record = connections[id] else { return [] }
         var actions: [Action] = []
         switch record.state {
@@ -23,7 +23,7 @@ extension PoolStateMachine {
     /// A connection is gone: normally the completion of a `closeConnection` action, which frees its slot.
     /// For a connection the state machine did not ask to close, it means the executor closed it on its
     /// own: it is forgotten (counted as lost), a lease on it is revoked and a checking waiter re-queued.
-    mutating func connectionClosed(_ id: ConnectionID, now: Instant) -> [Action] {
+    package mutating func connectionClosed(_ id: ConnectionID, now: Instant) -> [Action] {
         guard let record = connections[id] else { return [] }
         var actions: [Action] = []
         switch record.state {

@@ -1,6 +1,6 @@
 extension PoolStateMachine {
     /// What the executor must do after an event. Events return actions in the order they must be run.
-    enum Action: Hashable, Sendable {
+    package enum Action: Hashable, Sendable {
         /// Start opening a connection with this id; report `connectSucceeded` or `connectFailed`.
         case createConnection(ConnectionID)
         /// Hand the connection to the request. Before handing it over the executor does its

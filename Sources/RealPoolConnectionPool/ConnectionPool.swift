@@ -1,4 +1,5 @@
 import Logging
+import RealPoolSupport
 
 /// Runs the pool's ``PoolStateMachine`` for async and blocking callers alike.
 ///
@@ -6,17 +7,17 @@ import Logging
 /// pings, resets and closes connections in tasks, runs timers from one sleeping task, and wakes the
 /// waiter a connection was given to. The hot path (an idle connection is free) takes one lock,
 /// creates no task and does not suspend.
-final class ConnectionPool<Resource: PoolableConnection>: Sendable {
+package final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     typealias ConnectionID = PoolStateMachine.ConnectionID
     typealias RequestID = PoolStateMachine.RequestID
     typealias Action = PoolStateMachine.Action
     typealias Gauges = PoolMetrics.Gauges
 
     /// A connection handed to one caller, until it is released.
-    struct Lease: Sendable {
+    package struct Lease: Sendable {
         let connectionID: ConnectionID
         let request: RequestID
-        let resource: Resource
+        package let resource: Resource
     }
 
     enum WaiterSlot {
@@ -85,7 +86,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     private let state: Locked<State>
     private let factory: @Sendable () async throws -> Resource
 
-    init(name: String, configuration: PoolConfiguration, logger: Logger, factory: @escaping @Sendable () async throws -> Resource) {
+    package init(name: String, configuration: PoolConfiguration, logger: Logger, factory: @escaping @Sendable () async throws -> Resource) {
         self.name = name
         self.configuration = configuration
         var logger = logger
@@ -110,7 +111,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     /// Waits for a connection, suspending (never blocking) while none is free. A `shared` lease may be
     /// a connection that other shared lessees hold at the same time (pipelined multiplexing).
     /// `affinity` names the caller's thread when connections last leased from it are preferred.
-    func lease(callSite: CallSite, shared: Bool = false, affinity: Int? = nil) async throws -> Lease {
+    package func lease(callSite: CallSite, shared: Bool = false, affinity: Int? = nil) async throws -> Lease {
         let started = ContinuousClock.now
         let request: RequestID
         switch register(callSite, shared: shared, affinity: affinity, at: started) {
@@ -151,7 +152,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     }
 
     /// Waits for a connection on the calling thread. Never call from async code.
-    func leaseBlocking(callSite: CallSite) throws -> Lease {
+    package func leaseBlocking(callSite: CallSite) throws -> Lease {
         let started = ContinuousClock.now
         let request: RequestID
         switch register(callSite, at: started) {
@@ -238,7 +239,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     }
 
     /// Gives the connection back. `state` says whether it can be reused as it is.
-    func release(_ lease: Lease, state releaseState: PoolStateMachine.ReleaseState) {
+    package func release(_ lease: Lease, state releaseState: PoolStateMachine.ReleaseState) {
         let clock = ContinuousClock.now
         let now = instant(clock)
         let (actions, orphaned, gauges) = state.withLock { s -> ([Action], Bool, Gauges) in
@@ -259,7 +260,7 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
 
     /// Stops handing out connections, fails waiters, closes idle connections and waits up to
     /// `gracePeriod` for leased ones to come back; then closes whatever is left.
-    func shutdown(gracePeriod: Duration) async {
+    package func shutdown(gracePeriod: Duration) async {
         let now = self.now
         let actions = state.withLock { $0.machine.shutdown(now: now, deadline: now + gracePeriod) }
         perform(actions)
@@ -273,18 +274,18 @@ final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         }
     }
 
-    var statistics: PoolStatistics { state.withLock { $0.machine.statistics } }
+    package var statistics: PoolStatistics { state.withLock { $0.machine.statistics } }
 
-    struct ConnectionSnapshot: Sendable {
+    package struct ConnectionSnapshot: Sendable {
         let id: ConnectionID
-        let resource: Resource?
-        let state: String
-        let lessee: CallSite?
-        let leasedFor: Duration?
-        let age: Duration
+        package let resource: Resource?
+        package let state: String
+        package let lessee: CallSite?
+        package let leasedFor: Duration?
+        package let age: Duration
     }
 
-    func snapshot() -> [ConnectionSnapshot] {
+    package func snapshot() -> [ConnectionSnapshot] {
         let nowClock = ContinuousClock.now
         return state.withLock { s in
             let leaseByConnection = Dictionary(s.leases.values.map { ($0.connectionID, $0) }, uniquingKeysWith: { a, _ in a })

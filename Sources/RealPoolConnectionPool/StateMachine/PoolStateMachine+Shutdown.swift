@@ -3,7 +3,7 @@ extension PoolStateMachine {
     /// ones close as they come back, and at `deadline` whatever is left is force-closed (so shutdown never
     /// hangs on a lease that is never returned). `shutdownCompleted` follows once every connection is
     /// closed. Lease requests from now on fail at once.
-    mutating func shutdown(now: Instant, deadline: Instant) -> [Action] {
+    package mutating func shutdown(now: Instant, deadline: Instant) -> [Action] {
         guard isRunning else { return [] }
         var actions: [Action] = []
         lifecycle = .shuttingDown(deadline: deadline, forced: false)

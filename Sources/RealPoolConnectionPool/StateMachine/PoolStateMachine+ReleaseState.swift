@@ -1,6 +1,6 @@
 extension PoolStateMachine {
     /// The condition a lessee returns a connection in.
-    enum ReleaseState: Hashable, Sendable {
+    package enum ReleaseState: Hashable, Sendable {
         /// No open transaction, no unread result: can be reused as is.
         case idle
         /// Returned inside a (possibly failed) transaction or with a half-read result: roll back first.

@@ -109,7 +109,7 @@ extension PoolStateMachine {
     /// `minConnections` and idle trimming count.
     var liveConnectionCount: Int { statistics.size - statistics.closing }
 
-    var isRunning: Bool { lifecycle == .running }
+    package var isRunning: Bool { lifecycle == .running }
 
     mutating func syncWaitingGauge() { statistics.waiting = queue.count }
 }

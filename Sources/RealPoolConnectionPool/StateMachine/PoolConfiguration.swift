@@ -72,7 +72,7 @@ public struct PoolConfiguration: Sendable, Hashable {
     /// How many *shared* lessees one connection may carry at once (1: every lease is exclusive). Not a
     /// public knob: ``Database`` sets it from ``DatabaseConfiguration/pipelineDepth``, since only the
     /// layer that knows what a lessee runs can tell which leases may share a connection.
-    var sharedLesseesPerConnection = 1
+    package var sharedLesseesPerConnection = 1
 
     /// A configuration; out-of-range values are clamped rather than trapped on, since a
     /// configuration may come from a file.

@@ -1,7 +1,7 @@
 extension PoolStateMachine {
     /// A lease request that has not been handed a connection yet.
-    struct Waiter: Hashable, Sendable {
-        var id: RequestID
+    package struct Waiter: Hashable, Sendable {
+        package var id: RequestID
         /// When the request arrived; wait-time statistics are measured from here.
         var enqueuedAt: Instant
         /// `enqueuedAt + acquireTimeout`. Kept across re-queueing (a connection found broken at lease)

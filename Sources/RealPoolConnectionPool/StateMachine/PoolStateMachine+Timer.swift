@@ -5,7 +5,7 @@ extension PoolStateMachine {
     /// A timer that fires late or after the state it was meant for has gone is harmless: the state
     /// machine re-checks its condition against `now` and ignores stale firings, so `cancelTimer` is an
     /// optimisation, not something correctness depends on.
-    enum Timer: Hashable, Sendable {
+    package enum Timer: Hashable, Sendable {
         /// The waiter's `acquireTimeout` has elapsed.
         case acquireTimeout(RequestID)
         /// Pool-wide: the earliest idle connection reaches `maxIdleTime`. One timer for the pool rather

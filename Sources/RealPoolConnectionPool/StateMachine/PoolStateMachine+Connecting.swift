@@ -2,7 +2,7 @@ extension PoolStateMachine {
     /// A connect finished.
     /// - Parameter lifetime: how long this connection may live, already jittered by the executor
     ///   (`configuration.jitteredLifetime(random:)`); `nil` for unlimited.
-    mutating func connectSucceeded(_ id: ConnectionID, now: Instant, lifetime: Duration?) -> [Action] {
+    package mutating func connectSucceeded(_ id: ConnectionID, now: Instant, lifetime: Duration?) -> [Action] {
         // A connection aborted at the shutdown deadline is `.closing`: the close already asked for
         // completes it, so its late success is ignored.
         guard case .connecting? = connections[id]?.state else { return [] }
@@ -33,7 +33,7 @@ extension PoolStateMachine {
     /// A connect failed. The slot is freed at once (a failed connect does not use up capacity); the next
     /// attempt waits for the back-off, and the error is kept for the timeouts of waiting requests.
     /// - Parameter random: a value in `0...1` for the back-off jitter (0.5: none).
-    mutating func connectFailed(
+    package mutating func connectFailed(
         _ id: ConnectionID, error: String, now: Instant, random: Double = 0.5
     ) -> [Action] {
         guard let record = connections[id] else { return [] }

@@ -1,7 +1,7 @@
 extension PoolStateMachine {
     /// A timer scheduled by a `scheduleTimer` action fired. Each kind re-checks its condition against
     /// `now`, so stale or early firings do no harm (an early one is rescheduled).
-    mutating func timerFired(_ timer: Timer, now: Instant) -> [Action] {
+    package mutating func timerFired(_ timer: Timer, now: Instant) -> [Action] {
         var actions: [Action] = []
         switch timer {
         case .acquireTimeout(let request):

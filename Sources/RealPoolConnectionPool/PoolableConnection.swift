@@ -2,7 +2,7 @@ import Logging
 
 /// What the pool needs from the thing it pools, and nothing more: the pool knows a connection as
 /// an opaque leased object, never its SQL or its prepared statements.
-protocol PoolableConnection: AnyObject, Sendable {
+package protocol PoolableConnection: AnyObject, Sendable {
     /// A zero-round-trip check, at lease time, that the connection is still usable.
     func isAlive() -> Bool
     /// One round trip to prove the server still answers (after a long idle time).

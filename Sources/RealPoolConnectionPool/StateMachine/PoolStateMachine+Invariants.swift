@@ -1,7 +1,7 @@
 extension PoolStateMachine {
     /// Checks the state machine's internal consistency and returns what is wrong (empty when all is
     /// well). Used after every step of the model test; an executor may call it in debug builds.
-    func invariantViolations() -> [String] {
+    package func invariantViolations() -> [String] {
         var problems: [String] = []
         func check(_ condition: Bool, _ message: @autoclosure () -> String) {
             if !condition { problems.append(message()) }

@@ -21,9 +21,9 @@
 ///   at the head of the queue lets shared connections drain until one is free for it.
 ///
 /// The executor must serialise calls (one mutation at a time: a lock or an actor around the value).
-struct PoolStateMachine: Sendable {
-    typealias ConnectionID = Int
-    typealias RequestID = Int
+package struct PoolStateMachine: Sendable {
+    package typealias ConnectionID = Int
+    package typealias RequestID = Int
 
     enum Lifecycle: Hashable, Sendable {
         case running
@@ -32,25 +32,25 @@ struct PoolStateMachine: Sendable {
         case shutDown
     }
 
-    let configuration: PoolConfiguration
-    var statistics = PoolStatistics()
+    package let configuration: PoolConfiguration
+    package var statistics = PoolStatistics()
     var lifecycle = Lifecycle.running
 
-    var connections: [ConnectionID: ConnectionRecord] = [:]
+    package var connections: [ConnectionID: ConnectionRecord] = [:]
     /// Idle connections, least recently used first. Leases take from the end (LIFO); trimming takes from
     /// the front, which is also sorted by idle-since, so a sweep stops at the first connection that is
     /// not yet due.
     var idleStack: [ConnectionID] = []
-    var queue = WaiterQueue()
+    package var queue = WaiterQueue()
     /// Requests that hold a lease, and on which connection (what `leakDetection` and cancellation races
     /// look up).
     var leasedRequests: [RequestID: ConnectionID] = [:]
     /// Requests whose connection is being pinged before it is handed to them.
-    var checkingRequests: [RequestID: ConnectionID] = [:]
+    package var checkingRequests: [RequestID: ConnectionID] = [:]
     var nextConnectionID: ConnectionID = 0
 
     /// Consecutive connect failures since the last success.
-    var connectFailureStreak = 0
+    package var connectFailureStreak = 0
     /// No connect starts before this instant (back-off after a failure).
     var connectBackoffUntil: Instant?
     /// When the `connectRetry` timer is scheduled, if it is.
@@ -61,14 +61,14 @@ struct PoolStateMachine: Sendable {
     var shutdownTimerScheduled = false
     /// The description of the most recent failed connect, while connects have been failing since the
     /// last success (`nil` once one succeeds). Carried by timeout failures.
-    var lastConnectError: String?
+    package var lastConnectError: String?
 
-    init(configuration: PoolConfiguration) {
+    package init(configuration: PoolConfiguration) {
         self.configuration = configuration
     }
 
     /// Opens `minConnections`. Call once, when the pool is created.
-    mutating func start(now: Instant) -> [Action] {
+    package mutating func start(now: Instant) -> [Action] {
         var actions: [Action] = []
         openConnectionsIfNeeded(now: now, into: &actions)
         return actions

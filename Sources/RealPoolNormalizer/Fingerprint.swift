@@ -1,10 +1,10 @@
 /// 64-bit FNV-1a: stable across processes, platforms and Swift versions (unlike `Hasher`, which is
 /// seeded per process), so fingerprints can be logged, stored and compared between runs.
-enum Fingerprint {
+package enum Fingerprint {
     static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x0000_0100_0000_01b3
 
-    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+    package static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
         var hash = offsetBasis
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -13,7 +13,7 @@ enum Fingerprint {
         return hash
     }
 
-    static func hex(_ value: UInt64) -> String {
+    package static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }

@@ -1,6 +1,6 @@
 extension PoolStateMachine {
     /// What the state machine knows about one physical connection.
-    struct ConnectionRecord: Hashable, Sendable {
+    package struct ConnectionRecord: Hashable, Sendable {
         enum State: Hashable, Sendable {
             /// The executor is opening it. Counts against `maxConnections`.
             case connecting
@@ -31,7 +31,7 @@ extension PoolStateMachine {
         /// state it is returned in.
         var lostWhileLeased = false
         /// The `affinity` of the waiter that last leased it while it had no other lessee.
-        var affinity: Int?
+        package var affinity: Int?
 
         init(id: ConnectionID) {
             self.id = id
@@ -48,7 +48,7 @@ extension PoolStateMachine {
             return false
         }
 
-        var lessees: [Lease] {
+        package var lessees: [Lease] {
             if case .leased(let leases) = state { return leases }
             return []
         }

@@ -1,6 +1,6 @@
 extension PoolStateMachine {
     /// Why a lease request failed. The executor turns it into the error the caller sees.
-    enum FailureReason: Hashable, Sendable {
+    package enum FailureReason: Hashable, Sendable {
         /// `acquireTimeout` elapsed. `lastConnectError` is the description of the most recent failed
         /// connect when connects have been failing since the last success, so a caller whose pool cannot
         /// reach the server is told why rather than just "timed out".

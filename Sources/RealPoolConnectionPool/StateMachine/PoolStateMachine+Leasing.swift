@@ -5,7 +5,7 @@ extension PoolStateMachine {
     /// (first-come first-served) with an `acquireTimeout` timer, and a connection is opened if the queue
     /// is not already covered by connections being opened or reset. Fails at once when the pool is
     /// shutting down or `maxWaiters` requests are already waiting.
-    mutating func leaseRequested(_ request: RequestID, shared: Bool = false, affinity: Int? = nil, now: Instant) -> [Action] {
+    package mutating func leaseRequested(_ request: RequestID, shared: Bool = false, affinity: Int? = nil, now: Instant) -> [Action] {
         var actions: [Action] = []
         leaseRequested(request, shared: shared, affinity: affinity, now: now, into: &actions)
         return actions
@@ -65,7 +65,7 @@ extension PoolStateMachine {
     /// The task waiting for `request` was cancelled. If it is still waiting (or its connection is still
     /// being pinged) it fails with `.cancelled`; if it has already been handed a connection, nothing
     /// happens here and the executor releases that lease normally.
-    mutating func requestCancelled(_ request: RequestID, now: Instant) -> [Action] {
+    package mutating func requestCancelled(_ request: RequestID, now: Instant) -> [Action] {
         var actions: [Action] = []
         if abandon(request, reason: .cancelled, timerFired: false, into: &actions) {
             statistics.cancelledWaiters += 1
@@ -83,7 +83,7 @@ extension PoolStateMachine {
     ///   joined the connection meanwhile keep their leases (the executor may have handed them over
     ///   already): the connection takes no new lessee and is closed when the last of them returns it.
     ///   `nil` undoes every lease on it.
-    mutating func connectionFoundBroken(_ id: ConnectionID, request: RequestID? = nil, now: Instant) -> [Action] {
+    package mutating func connectionFoundBroken(_ id: ConnectionID, request: RequestID? = nil, now: Instant) -> [Action] {
         guard case .leased(let leases)? = connections[id]?.state else { return [] }
         var actions: [Action] = []
         statistics.brokenAtLease += 1
@@ -111,7 +111,7 @@ extension PoolStateMachine {
     }
 
     /// The ping of a long-idle connection succeeded: hand it to the waiter it was checked for.
-    mutating func pingSucceeded(_ id: ConnectionID, now: Instant) -> [Action] {
+    package mutating func pingSucceeded(_ id: ConnectionID, now: Instant) -> [Action] {
         guard case .checking(let waiter)? = connections[id]?.state else { return [] }
         var actions: [Action] = []
         if let waiter, isRunning, !connections[id]!.isExpired(at: now) {
@@ -129,7 +129,7 @@ extension PoolStateMachine {
     }
 
     /// The ping failed: the connection is dead. Close it; its waiter goes back to the head of the queue.
-    mutating func pingFailed(_ id: ConnectionID, now: Instant) -> [Action] {
+    package mutating func pingFailed(_ id: ConnectionID, now: Instant) -> [Action] {
         guard case .checking(let waiter)? = connections[id]?.state else { return [] }
         var actions: [Action] = []
         statistics.pingFailures += 1

@@ -1,3 +1,4 @@
+import RealPoolSupport
 
 /// A bounded, thread-safe cache from (exact text, placeholder style) to its `NormalizedQuery`, so
 /// that a text seen before costs one hash lookup. When full, the oldest entry is evicted (FIFO):

@@ -5,17 +5,17 @@ extension PoolStateMachine {
     /// The state machine never reads a clock; every event carries `now`. A plain duration since an origin,
     /// rather than `ContinuousClock.Instant`, lets tests write exact times (`.seconds(5)`) and replay
     /// sequences deterministically.
-    struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
-        var sinceOrigin: Duration
+    package struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
+        package var sinceOrigin: Duration
 
-        init(_ sinceOrigin: Duration) { self.sinceOrigin = sinceOrigin }
+        package init(_ sinceOrigin: Duration) { self.sinceOrigin = sinceOrigin }
 
         static let origin = Instant(.zero)
 
-        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.sinceOrigin < rhs.sinceOrigin }
+        package static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.sinceOrigin < rhs.sinceOrigin }
         static func + (lhs: Instant, rhs: Duration) -> Instant { Instant(lhs.sinceOrigin + rhs) }
         static func - (lhs: Instant, rhs: Instant) -> Duration { lhs.sinceOrigin - rhs.sinceOrigin }
 
-        var description: String { "t+\(sinceOrigin)" }
+        package var description: String { "t+\(sinceOrigin)" }
     }
 }

@@ -4,12 +4,12 @@ extension PoolStateMachine {
     /// Removal by id (cancellation, timeout) only drops the waiter from the dictionary and leaves a
     /// tombstone in the order array that `popFirst` skips; the array is compacted when tombstones pile up.
     /// This keeps the common paths cheap even with `maxWaiters` (10 000) requests queued.
-    struct WaiterQueue: Sendable {
+    package struct WaiterQueue: Sendable {
         private var order: [RequestID] = []
         private var head = 0
         private var waiters: [RequestID: Waiter] = [:]
 
-        var count: Int { waiters.count }
+        package var count: Int { waiters.count }
         var isEmpty: Bool { waiters.isEmpty }
 
         subscript(id: RequestID) -> Waiter? {
@@ -80,7 +80,7 @@ extension PoolStateMachine {
         }
 
         /// The waiters in queue order (for invariants and tests; O(n)).
-        var orderedIDs: [RequestID] {
+        package var orderedIDs: [RequestID] {
             order[head...].filter { waiters[$0] != nil }
         }
 
