@@ -86,15 +86,21 @@ package final class ConnectionPool<Resource: PoolableConnection>: Sendable {
     private let state: Locked<State>
     private let factory: @Sendable () async throws -> Resource
 
-    package init(name: String, configuration: PoolConfiguration, logger: Logger, factory: @escaping @Sendable () async throws -> Resource) {
+    /// A pool of connections made by `factory`. `sharedLesseesPerConnection` above 1 lets shared
+    /// leases carry that many lessees on one connection (the caller's pipelined multiplexing).
+    package init(name: String, configuration: PoolConfiguration, sharedLesseesPerConnection: Int = 1, logger: Logger,
+                 factory: @escaping @Sendable () async throws -> Resource) {
         self.name = name
-        self.configuration = configuration
         var logger = logger
         logger[metadataKey: "db.client.connection.pool.name"] = "\(name)"
         self.logger = logger
+        // fields set after `PoolConfiguration.init` are checked here, and corrected loudly
+        let (configuration, corrections) = configuration.inRange()
+        for correction in corrections { logger.warning("\(correction)") }
+        self.configuration = configuration
         self.factory = factory
         self.metrics = PoolMetrics(poolName: name, configuration: configuration)
-        self.state = Locked(State(machine: PoolStateMachine(configuration: configuration)))
+        self.state = Locked(State(machine: PoolStateMachine(configuration: configuration, sharedLesseesPerConnection: sharedLesseesPerConnection)))
         let actions = state.withLock { $0.machine.start(now: .origin) }
         perform(actions)
     }

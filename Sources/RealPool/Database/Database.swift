@@ -45,9 +45,8 @@ public final class Database: Sendable {
         statementMetrics = StatementMetrics(poolName: configuration.name, maxShapes: configuration.maxTrackedQueryShapes)
         let maxStatements = configuration.maxPreparedStatements
         let maxBytes = configuration.maxPreparedSQLBytes
-        var poolConfiguration = configuration.pool
-        poolConfiguration.sharedLesseesPerConnection = max(1, configuration.pipelineDepth)
-        pool = ConnectionPool(name: configuration.name, configuration: poolConfiguration, logger: logger) {
+        pool = ConnectionPool(name: configuration.name, configuration: configuration.pool,
+                              sharedLesseesPerConnection: configuration.pipelineDepth, logger: logger) {
             let connection = try await Connection.connect(connectionConfiguration, logger: connectionLogger)
             do {
                 for step in setup {

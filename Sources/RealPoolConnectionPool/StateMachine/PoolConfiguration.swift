@@ -69,13 +69,9 @@ public struct PoolConfiguration: Sendable, Hashable {
     public var backgroundMaintenance: Bool
     /// The wait between failed connects. Default 100 ms doubling to 10 s, ±20 %.
     public var connectRetryBackoff: ConnectRetryBackoff
-    /// How many *shared* lessees one connection may carry at once (1: every lease is exclusive). Not a
-    /// public knob: ``Database`` sets it from ``DatabaseConfiguration/pipelineDepth``, since only the
-    /// layer that knows what a lessee runs can tell which leases may share a connection.
-    package var sharedLesseesPerConnection = 1
-
-    /// A configuration; out-of-range values are clamped rather than trapped on, since a
-    /// configuration may come from a file.
+    /// A configuration; out-of-range values are brought into range rather than trapped on, since
+    /// a configuration may come from a file. Fields set later are checked when the pool is created
+    /// (``inRange()``), and each correction is logged.
     public init(
         minConnections: Int = 1,
         maxConnections: Int = 10,
@@ -89,18 +85,19 @@ public struct PoolConfiguration: Sendable, Hashable {
         backgroundMaintenance: Bool = true,
         connectRetryBackoff: ConnectRetryBackoff = ConnectRetryBackoff()
     ) {
-        // Clamp instead of trapping: a configuration is data that may come from a file, and a pool with
-        // a nonsensical size should still behave predictably.
-        self.maxConnections = max(1, maxConnections)
-        self.minConnections = min(max(0, minConnections), self.maxConnections)
-        self.acquireTimeout = max(.zero, acquireTimeout)
+        self.maxConnections = maxConnections
+        self.minConnections = minConnections
+        self.acquireTimeout = acquireTimeout
         self.maxLifetime = maxLifetime
-        self.lifetimeJitter = min(max(0, lifetimeJitter), 1)
+        self.lifetimeJitter = lifetimeJitter
         self.maxIdleTime = maxIdleTime
         self.pingAfterIdle = pingAfterIdle
-        self.maxWaiters = max(0, maxWaiters)
+        self.maxWaiters = maxWaiters
         self.leakDetectionThreshold = leakDetectionThreshold
         self.backgroundMaintenance = backgroundMaintenance
         self.connectRetryBackoff = connectRetryBackoff
+        // Into range instead of trapping: a configuration is data that may come from a file, and a
+        // pool with a nonsensical size should still behave predictably (see `inRange()`).
+        self = inRange().configuration
     }
 }

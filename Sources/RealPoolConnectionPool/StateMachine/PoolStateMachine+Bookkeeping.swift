@@ -32,7 +32,7 @@ extension PoolStateMachine {
         connections[id]!.state = .resetting  // drops the record's reference, so the append does not copy
         leases.append(lease)
         precondition(leases.allSatisfy(\.waiter.shared), "an exclusive lessee shares \(id)")
-        precondition(leases.count <= max(1, configuration.sharedLesseesPerConnection), "too many lessees on \(id)")
+        precondition(leases.count <= max(1, sharedLesseesPerConnection), "too many lessees on \(id)")
         precondition(leasedRequests[lease.waiter.id] == nil, "request \(lease.waiter.id) leased twice")
         leasedRequests[lease.waiter.id] = id
         connections[id]!.state = .leased(leases)
@@ -83,7 +83,7 @@ extension PoolStateMachine {
             checkingRequests[waiter.id] = id
         case .leased(let leases):
             precondition(leases.count <= 1 || leases.allSatisfy(\.waiter.shared), "an exclusive lessee shares \(id)")
-            precondition(leases.count <= max(1, configuration.sharedLesseesPerConnection), "too many lessees on \(id)")
+            precondition(leases.count <= max(1, sharedLesseesPerConnection), "too many lessees on \(id)")
             for lease in leases {
                 precondition(leasedRequests[lease.waiter.id] == nil, "request \(lease.waiter.id) leased twice")
                 leasedRequests[lease.waiter.id] = id

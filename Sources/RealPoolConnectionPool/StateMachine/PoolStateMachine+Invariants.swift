@@ -26,7 +26,7 @@ extension PoolStateMachine {
             case .leased(let leases):
                 expected.leased += 1
                 check(!leases.isEmpty, "connection \(id) leased to nobody")
-                check(leases.count <= max(1, configuration.sharedLesseesPerConnection), "connection \(id) has \(leases.count) lessees")
+                check(leases.count <= max(1, sharedLesseesPerConnection), "connection \(id) has \(leases.count) lessees")
                 check(leases.count <= 1 || leases.allSatisfy(\.waiter.shared), "connection \(id) shared with an exclusive lessee")
                 for lease in leases {
                     lessees += 1

@@ -177,13 +177,13 @@ extension PoolStateMachine {
         }
         // Spread before sharing: while the pool may open another connection, a shared request waits
         // for one (more backends use more server cores); at the cap it joins a busy one.
-        guard waiter.shared, configuration.sharedLesseesPerConnection > 1,
+        guard waiter.shared, sharedLesseesPerConnection > 1,
               connections.count >= configuration.maxConnections else { return nil }
         // ranked by: last leased from the waiter's thread, then fewest lessees, then lowest id
         var best: (id: ConnectionID, rank: (Int, Int, ConnectionID))?
         for (id, record) in connections {
             let leases = record.lessees
-            guard !leases.isEmpty, leases.count < configuration.sharedLesseesPerConnection,
+            guard !leases.isEmpty, leases.count < sharedLesseesPerConnection,
                   leases.allSatisfy(\.waiter.shared), !record.lostWhileLeased, !record.isExpired(at: now) else { continue }
             let rank = (waiter.affinity != nil && record.affinity == waiter.affinity ? 0 : 1, leases.count, id)
             if best == nil || rank < best!.rank { best = (id, rank) }

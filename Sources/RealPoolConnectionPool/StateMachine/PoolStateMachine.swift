@@ -15,7 +15,7 @@
 ///   `minConnections`.
 /// - A failed connect frees its slot; the next attempt waits for the back-off, and only one connect is in
 ///   flight until one succeeds.
-/// - A connection has one exclusive lessee, or up to `configuration.sharedLesseesPerConnection` shared
+/// - A connection has one exclusive lessee, or up to `sharedLesseesPerConnection` shared
 ///   ones (pipelined multiplexing). A shared request takes an idle connection first, then joins the
 ///   least busy shared connection with room; it never overtakes an earlier waiter, so an exclusive request
 ///   at the head of the queue lets shared connections drain until one is free for it.
@@ -63,8 +63,14 @@ package struct PoolStateMachine: Sendable {
     /// last success (`nil` once one succeeds). Carried by timeout failures.
     package var lastConnectError: String?
 
-    package init(configuration: PoolConfiguration) {
+    /// How many *shared* lessees one connection may carry at once (1: every lease is exclusive).
+    /// Not part of `PoolConfiguration`: the layer above, which knows what a lessee runs, says which
+    /// leases may share a connection, and how many (``DatabaseConfiguration/pipelineDepth``).
+    package let sharedLesseesPerConnection: Int
+
+    package init(configuration: PoolConfiguration, sharedLesseesPerConnection: Int = 1) {
         self.configuration = configuration
+        self.sharedLesseesPerConnection = max(1, sharedLesseesPerConnection)
     }
 
     /// Opens `minConnections`. Call once, when the pool is created.

@@ -21,6 +21,30 @@ struct PoolConfigurationTests {
         #expect(config.lifetimeJitter == 1 && config.maxWaiters == 0)
     }
 
+    @Test func fieldsSetAfterInitAreBroughtIntoRangeAndSaidSo() {
+        var config = PoolConfiguration()
+        config.maxConnections = 0
+        config.minConnections = 5
+        config.acquireTimeout = .seconds(-1)
+        let (fixed, corrections) = config.inRange()
+        #expect(fixed.maxConnections == 1 && fixed.minConnections == 1 && fixed.acquireTimeout == .zero)
+        #expect(corrections.count == 3)
+        #expect(corrections.first == "pool.maxConnections = 0 is out of range; using 1")
+        #expect(PoolConfiguration().inRange().corrections.isEmpty)
+    }
+
+    /// The way the README writes settings: the pool created from them logs each correction.
+    @Test func aPoolWithAFieldOutOfRangeWarnsWhenItIsCreated() async {
+        let capture = LogCapture()
+        var config = DatabaseConfiguration("host=/nonexistent dbname=none")
+        config.pool.minConnections = 0
+        config.pool.maxConnections = 0
+        config.logger = capture.logger()
+        let db = Database(config)
+        #expect(capture.messages.contains { $0.contains("pool.maxConnections = 0 is out of range; using 1") })
+        await db.shutdown()
+    }
+
     @Test func statisticsDictionaryIsFlatAndComplete() {
         var sm = PoolSM(configuration: plainPoolConfiguration(max: 1))
         _ = sm.leaseFresh(1, now: poolTime(0))

@@ -30,8 +30,8 @@ struct PoolModelExecutor {
     var problems: [String] = []
     var steps = 0
 
-    init(configuration: PoolConfiguration, seed: UInt64) {
-        sm = PoolStateMachine(configuration: configuration)
+    init(configuration: PoolConfiguration, sharedLesseesPerConnection: Int, seed: UInt64) {
+        sm = PoolStateMachine(configuration: configuration, sharedLesseesPerConnection: sharedLesseesPerConnection)
         rng = PoolModelRandom(seed: seed)
     }
 
@@ -68,7 +68,7 @@ struct PoolModelExecutor {
                 if !sharedRequests.contains(r) { fail("exclusive request \(r) joined connection \(c)") }
                 if holders.isEmpty { fail("request \(r) joined connection \(c), which nobody holds") }
                 if holders.contains(where: { !sharedRequests.contains($0) }) { fail("request \(r) joined \(c), held exclusively") }
-                if holders.count + 1 > sm.configuration.sharedLesseesPerConnection { fail("connection \(c) over its depth") }
+                if holders.count + 1 > sm.sharedLesseesPerConnection { fail("connection \(c) over its depth") }
                 if sm.statistics.size < sm.configuration.maxConnections { fail("joined \(c) while the pool could grow") }
                 switch outcomes[r] {
                 case .waiting?: break
@@ -147,7 +147,7 @@ struct PoolModelExecutor {
             let r = nextRequest
             nextRequest += 1
             outcomes[r] = .waiting
-            let shared = sm.configuration.sharedLesseesPerConnection > 1 && chance(0.7)
+            let shared = sm.sharedLesseesPerConnection > 1 && chance(0.7)
             if shared { sharedRequests.insert(r) }
             run { $0.leaseRequested(r, shared: shared, now: t) }
         case 18..<30:
@@ -291,7 +291,7 @@ struct PoolStateMachineModelTests {
     static func configuration(_ rng: inout PoolModelRandom) -> PoolConfiguration {
         func maybe(_ value: Duration, _ rng: inout PoolModelRandom) -> Duration? { Bool.random(using: &rng) ? value : nil }
         let max = Int.random(in: 1...4, using: &rng)
-        var configuration = PoolConfiguration(
+        return PoolConfiguration(
             minConnections: Int.random(in: 0...min(2, max), using: &rng),
             maxConnections: max,
             acquireTimeout: .seconds(Int.random(in: 2...20, using: &rng)),
@@ -303,9 +303,6 @@ struct PoolStateMachineModelTests {
             leakDetectionThreshold: maybe(.seconds(8), &rng),
             backgroundMaintenance: Bool.random(using: &rng),
             connectRetryBackoff: .init(initial: .milliseconds(200), maximum: .seconds(4), jitter: 0.5))
-        // half the pools multiplex shared requests
-        configuration.sharedLesseesPerConnection = Bool.random(using: &rng) ? 1 : Int.random(in: 2...4, using: &rng)
-        return configuration
     }
 
     /// Counters that must be non-zero summed over a batch, proving the random walk reaches every path.
@@ -329,7 +326,9 @@ struct PoolStateMachineModelTests {
             await Task.yield()
             var configRNG = PoolModelRandom(seed: seed &* 7919)
             let configuration = Self.configuration(&configRNG)
-            var model = PoolModelExecutor(configuration: configuration, seed: seed)
+            // half the pools multiplex shared requests
+            let depth = Bool.random(using: &configRNG) ? 1 : Int.random(in: 2...4, using: &configRNG)
+            var model = PoolModelExecutor(configuration: configuration, sharedLesseesPerConnection: depth, seed: seed)
             let t = model.instant
             model.run { $0.start(now: t) }
             for _ in 0..<800 {

@@ -6,10 +6,8 @@ import Testing
 /// exclusive one, spread over connections before they share.
 @Suite("Pool state machine: shared leases")
 struct PoolStateMachineSharingTests {
-    func sharingConfiguration(max: Int, depth: Int) -> PoolConfiguration {
-        var configuration = plainPoolConfiguration(max: max)
-        configuration.sharedLesseesPerConnection = depth
-        return configuration
+    func sharingMachine(max: Int, depth: Int) -> PoolSM {
+        PoolSM(configuration: plainPoolConfiguration(max: max), sharedLesseesPerConnection: depth)
     }
 
     var joins: (PoolAction) -> (connection: Int, request: Int)? {
@@ -17,7 +15,7 @@ struct PoolStateMachineSharingTests {
     }
 
     @Test func sharedRequestsSpreadFirstThenJoinTheLeastBusyUpToTheDepth() {
-        var sm = PoolSM(configuration: sharingConfiguration(max: 2, depth: 3))
+        var sm = sharingMachine(max: 2, depth: 3)
         let a = sm.leaseRequested(1, shared: true, now: poolTime(0)).created[0]
         // below max a second shared request gets a connection of its own
         let b = sm.leaseRequested(2, shared: true, now: poolTime(0)).created[0]
@@ -45,7 +43,7 @@ struct PoolStateMachineSharingTests {
     /// With several I/O threads, a shared request joins the connection last leased from its own
     /// thread before a less busy one, so a connection's callers and its reader share a thread.
     @Test func sharedRequestsJoinTheConnectionOfTheirThreadFirst() {
-        var sm = PoolSM(configuration: sharingConfiguration(max: 2, depth: 3))
+        var sm = sharingMachine(max: 2, depth: 3)
         let a = sm.leaseRequested(1, shared: true, affinity: 1, now: poolTime(0)).created[0]
         _ = sm.connectSucceeded(a, now: poolTime(0), lifetime: nil)
         let b = sm.leaseRequested(2, shared: true, affinity: 2, now: poolTime(0)).created[0]
@@ -66,7 +64,7 @@ struct PoolStateMachineSharingTests {
     /// An idle connection last leased from the requester's thread is preferred to the most
     /// recently used one; a request from no I/O thread still takes the most recently used.
     @Test func anIdleConnectionOfTheRequestersThreadIsPreferred() {
-        var sm = PoolSM(configuration: sharingConfiguration(max: 2, depth: 1))
+        var sm = sharingMachine(max: 2, depth: 1)
         let a = sm.leaseRequested(1, affinity: 1, now: poolTime(0)).created[0]
         _ = sm.connectSucceeded(a, now: poolTime(0), lifetime: nil)
         let b = sm.leaseRequested(2, affinity: 2, now: poolTime(0)).created[0]
@@ -86,7 +84,7 @@ struct PoolStateMachineSharingTests {
     }
 
     @Test func anExclusiveRequestAtTheHeadLetsSharedConnectionsDrain() {
-        var sm = PoolSM(configuration: sharingConfiguration(max: 1, depth: 4))
+        var sm = sharingMachine(max: 1, depth: 4)
         let id = sm.leaseRequested(1, shared: true, now: poolTime(0)).created[0]
         _ = sm.connectSucceeded(id, now: poolTime(0), lifetime: nil)
         #expect(sm.leaseRequested(2, shared: true, now: poolTime(0)).compactMap(joins).count == 1)
@@ -106,7 +104,7 @@ struct PoolStateMachineSharingTests {
     }
 
     @Test func aBrokenSharedConnectionTakesNoNewLesseeAndClosesWhenTheLastReturns() {
-        var sm = PoolSM(configuration: sharingConfiguration(max: 1, depth: 4))
+        var sm = sharingMachine(max: 1, depth: 4)
         let id = sm.leaseRequested(1, shared: true, now: poolTime(0)).created[0]
         _ = sm.connectSucceeded(id, now: poolTime(0), lifetime: nil)
         _ = sm.leaseRequested(2, shared: true, now: poolTime(0))
@@ -120,7 +118,7 @@ struct PoolStateMachineSharingTests {
     }
 
     @Test func foundBrokenAtLeaseUndoesOnlyTheCheckedLease() {
-        var sm = PoolSM(configuration: sharingConfiguration(max: 1, depth: 4))
+        var sm = sharingMachine(max: 1, depth: 4)
         let id = sm.leaseRequested(1, shared: true, now: poolTime(0)).created[0]
         // served by the connect; a second shared request joins before the first's socket check
         _ = sm.connectSucceeded(id, now: poolTime(0), lifetime: nil)
