@@ -68,8 +68,6 @@ package final class ConnectionPool<Resource: PoolableConnection>: Sendable {
         var sleeperDeadline: ContinuousClock.Instant?
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
         var shutdownCompleted = false
-        /// The most recent connect error, as the error itself (the state machine keeps its text).
-        var lastConnectError: (any Error)?
 
         // read per event: the full statistics are not copied for three numbers
         var gauges: Gauges {
@@ -361,8 +359,8 @@ package final class ConnectionPool<Resource: PoolableConnection>: Sendable {
                 error = CancellationError()
             case .timeout(let lastConnectError):
                 metrics.timeouts.increment()
-                let cause = state.withLock { $0.lastConnectError }.map { "; the last connection attempt failed: \($0)" }
-                    ?? lastConnectError.map { "; the last connection attempt failed: \($0)" } ?? ""
+                // the state machine keeps the last connect error (its text), and says it here
+                let cause = lastConnectError.map { "; the last connection attempt failed: \($0)" } ?? ""
                 error = PoolError(kind: .acquireTimeout, message: "no connection became free within the pool's acquireTimeout (\(configuration.acquireTimeout)); the pool has \(configuration.maxConnections) connections at most\(cause)")
             case .tooManyWaiters:
                 error = PoolError(kind: .tooManyWaiters, message: "\(configuration.maxWaiters) callers are already waiting for a connection (maxWaiters); not queueing another")
@@ -507,11 +505,9 @@ package final class ConnectionPool<Resource: PoolableConnection>: Sendable {
             case .success(let r):
                 s.resources[id]?.resource = r
                 s.resources[id]?.createdAt = .now
-                s.lastConnectError = nil
                 return s.machine.connectSucceeded(id, now: now, lifetime: lifetime)
             case .failure(let e):
                 s.resources[id] = nil
-                s.lastConnectError = e
                 return s.machine.connectFailed(id, error: "\(e)", now: now, random: Double.random(in: 0..<1))
             }
         }
