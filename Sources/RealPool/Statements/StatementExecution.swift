@@ -8,7 +8,7 @@ import Logging
 /// knowledge; it never waits, and it knows nothing about leasing (see `StatementCache` on
 /// multiplexing).
 ///
-/// Rules it keeps (DESIGN.md, "Rewriting never changes meaning" and "Recover only when it is safe"):
+/// Rules it keeps (the design's "rewriting never changes meaning" and "recover only when it is safe"):
 /// - a statement that may have executed is never sent again: retries happen only after outcomes
 ///   that prove the caller's statement did not run (a failed Parse, 26000 or 0A000 at Bind, a step
 ///   skipped because an earlier step of the same pipeline failed);

@@ -2,7 +2,7 @@ import Testing
 @testable import RealPool
 @testable import RealPoolNormalizer
 
-/// The lexing and lifting rules of issue 17: number syntax every server reads alike, bit strings
+/// The lexing and lifting rules: number syntax every server reads alike, bit strings
 /// as constants, a unary minus lifted with its number, canonical text that parses.
 @Suite struct LiteralLexingTests {
     func shape(_ sql: String) -> NormalizedQuery { Normalizer().normalize(sql) }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import RealPool
 
-/// Lifted literals are prepared with their own type (issue 17): every literal kind against every
+/// Lifted literals are prepared with their own type: every literal kind against every
 /// column type, plain and rewritten must agree (rows, column types, command tags, errors), and
 /// numbers that the plain query accepts must run prepared, with no type fallback.
 @Suite("Statements: literal typing differential")
