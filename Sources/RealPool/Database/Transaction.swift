@@ -4,16 +4,16 @@ import RealPoolSupport
 public final class Transaction: StatementExecutor {
     let database: Database
     let lease: ConnectionPool<PooledConnection>.Lease
-    let depth: Int
+    let block: TransactionBlock
     let usage: LeaseGuard
     /// Whether this block (not a nested one) is still open.
     private let open = Locked(true)
     private let savepoints: Locked<Int>
 
-    init(database: Database, lease: ConnectionPool<PooledConnection>.Lease, depth: Int, usage: LeaseGuard) {
+    init(database: Database, lease: ConnectionPool<PooledConnection>.Lease, block: TransactionBlock, usage: LeaseGuard) {
         self.database = database
         self.lease = lease
-        self.depth = depth
+        self.block = block
         self.usage = usage
         self.savepoints = Locked(0)
     }
@@ -29,19 +29,18 @@ public final class Transaction: StatementExecutor {
     /// A nested transaction: a savepoint, released on normal exit, rolled back to on a throw.
     @discardableResult
     public func transaction<T>(_ body: (Transaction) async throws -> T) async throws -> T {
-        let name = "realpool_sp_\(depth + 1)_\(savepoints.withLock { n -> Int in n += 1; return n })"
-        try await control("SAVEPOINT \(name)")
-        let inner = Transaction(database: database, lease: lease, depth: depth + 1, usage: usage)
+        let block = self.block.nested(number: savepoints.withLock { n -> Int in n += 1; return n })
+        try await control(block.begin)
+        let inner = Transaction(database: database, lease: lease, block: block, usage: usage)
         do {
             let value = try await body(inner)
             inner.close()
-            try await control("RELEASE SAVEPOINT \(name)")
+            try await control(block.commit)
             return value
         } catch {
             inner.close()
-            if database.connectionUsable(lease) {
-                try? await control("ROLLBACK TO SAVEPOINT \(name)")
-                try? await control("RELEASE SAVEPOINT \(name)")
+            if block.mayRollBack(connectionUsable: database.connectionUsable(lease), status: lease.resource.connection.transactionStatus) {
+                for sql in block.rollback { try? await control(sql) }
             }
             throw error
         }
@@ -87,25 +86,27 @@ extension Database {
     @discardableResult
     public func transaction<T>(file: String = #fileID, line: Int = #line, _ body: (Transaction) async throws -> T) async throws -> T {
         let lease = try await self.lease(callSite: CallSite(file: file, line: line))
-        let tx = Transaction(database: self, lease: lease, depth: 0, usage: LeaseGuard())
+        let block = TransactionBlock.outermost
+        let tx = Transaction(database: self, lease: lease, block: block, usage: LeaseGuard())
+        let value: T
+        let commitTag: String?
         do {
-            try await tx.control("BEGIN")
-            let value = try await body(tx)
+            try await tx.control(block.begin)
+            value = try await body(tx)
             tx.close()
-            let commit = try await lease.resource.connection.simpleQuery("COMMIT")
-            pool.release(lease, state: lease.resource.releaseState)
-            if commit.first?.commandTag == "ROLLBACK" {
-                throw UsageError(message: "the transaction had failed (a statement in it raised an error that was caught), so COMMIT rolled it back: nothing was written")
-            }
-            return value
+            commitTag = try await lease.resource.connection.simpleQuery(block.commit).first?.commandTag
         } catch {
             tx.close()
-            if connectionUsable(lease), lease.resource.connection.transactionStatus != .idle {
-                _ = try? await lease.resource.connection.simpleQuery("ROLLBACK")
+            if block.mayRollBack(connectionUsable: connectionUsable(lease), status: lease.resource.connection.transactionStatus) {
+                for sql in block.rollback { _ = try? await lease.resource.connection.simpleQuery(sql) }
             }
             pool.release(lease, state: lease.resource.releaseState)
             throw error
         }
+        // released once, before the verdict on the COMMIT: the connection is idle either way
+        pool.release(lease, state: lease.resource.releaseState)
+        try block.checkCommitted(commandTag: commitTag)
+        return value
     }
 
     func connectionUsable(_ lease: ConnectionPool<PooledConnection>.Lease) -> Bool {
