@@ -52,35 +52,34 @@ extension Database: StatementExecutor {
     /// reach the cache (`DISCARD ALL`, `DEALLOCATE ALL`).
     func runStatement(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) async throws -> QueryResult {
         let started = ContinuousClock.now
-        let before = pooled.statements.statistics
+        var counters = StatementCacheStatistics()
         do {
-            let result = try await runStatementUnmeasured(query, parameters, on: pooled)
-            record(query, since: started, before: before, pooled: pooled, result: result)
+            let result = try await runStatementUnmeasured(query, parameters, on: pooled, counting: &counters)
+            record(query, since: started, delta: counters, pooled: pooled, result: result)
             return result
         } catch {
-            record(query, since: started, before: before, pooled: pooled, result: nil)
+            record(query, since: started, delta: counters, pooled: pooled, result: nil)
             throw error
         }
     }
 
     func runStatement(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) throws -> QueryResult {
         let started = ContinuousClock.now
-        let before = pooled.statements.statistics
+        var counters = StatementCacheStatistics()
         do {
-            let result = try runStatementUnmeasured(query, parameters, on: pooled)
-            record(query, since: started, before: before, pooled: pooled, result: result)
+            let result = try runStatementUnmeasured(query, parameters, on: pooled, counting: &counters)
+            record(query, since: started, delta: counters, pooled: pooled, result: result)
             return result
         } catch {
-            record(query, since: started, before: before, pooled: pooled, result: nil)
+            record(query, since: started, delta: counters, pooled: pooled, result: nil)
             throw error
         }
     }
 
-    /// Folds the statement's cache counters into the totals and its figures into the per-shape
-    /// statistics.
-    private func record(_ query: NormalizedQuery, since started: ContinuousClock.Instant, before: StatementCacheStatistics,
+    /// Folds what the statement did to its connection's cache into the totals, and its figures
+    /// into the per-shape statistics.
+    private func record(_ query: NormalizedQuery, since started: ContinuousClock.Instant, delta: StatementCacheStatistics,
                         pooled: PooledConnection, result: QueryResult?) {
-        let delta = pooled.statements.statistics - before
         pooled.refreshSnapshot()
         record(query, since: started, delta: delta, result: result)
     }
@@ -94,22 +93,26 @@ extension Database: StatementExecutor {
                                prepared: delta.hits + delta.misses > 0 && delta.plainExecutions == 0, failed: result == nil)
     }
 
-    private func runStatementUnmeasured(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) async throws -> QueryResult {
+    private func runStatementUnmeasured(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection,
+                                        counting counters: inout StatementCacheStatistics) async throws -> QueryResult {
         pooled.noteStatement(query.sql)
         if query.kind == .multiStatement && parameters.isEmpty {
             let results = try Self.allResults(await pooled.connection.run(.simple(query.executableSQL), deadline: statementDeadline()), pooled)
             return results.last ?? QueryResult(commandTag: "")
         }
-        return try await runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements, deadline: statementDeadline())
+        return try await runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements,
+                                        deadline: statementDeadline(), counting: &counters)
     }
 
-    private func runStatementUnmeasured(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection) throws -> QueryResult {
+    private func runStatementUnmeasured(_ query: NormalizedQuery, _ parameters: [PostgresBind], on pooled: PooledConnection,
+                                        counting counters: inout StatementCacheStatistics) throws -> QueryResult {
         pooled.noteStatement(query.sql)
         if query.kind == .multiStatement && parameters.isEmpty {
             let results = try Self.allResults(pooled.connection.run(.simple(query.executableSQL), deadline: statementDeadline()), pooled)
             return results.last ?? QueryResult(commandTag: "")
         }
-        return try runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements, deadline: statementDeadline())
+        return try runner.execute(query, parameters, on: pooled.connection, cache: pooled.statements,
+                                  deadline: statementDeadline(), counting: &counters)
     }
 
     func statementDeadline() -> ContinuousClock.Instant? {

@@ -24,9 +24,7 @@ extension Database {
         do {
             let (result, delta) = try await runner.executeMultiplexed(
                 query, parameters, on: pooled.multiplexer, cache: pooled.statements, deadline: statementDeadline(),
-                onAbandoned: { broken in pool.release(lease, state: broken ? .broken : .idle) },
-                // the report's snapshot reads the cache, which shared lessees touch only under that lock
-                whileLocked: { pooled.refreshSnapshot() })
+                onAbandoned: { broken in pool.release(lease, state: broken ? .broken : .idle) })
             // Our request was read whole, so the connection was in step then; if it is lost just
             // after, the other lessees return it broken, or the next lease's check finds it dead.
             pool.release(lease, state: .idle)

@@ -31,6 +31,8 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     /// threads and must not read the connection or its cache while the lessee uses them.
     var snapshot: Info {
         var snap = info.withLock { $0 }
+        // the cache publishes its size itself: multiplexed lessees change it under their own lock
+        snap.preparedStatements = statements.publishedCount
         // shortened here, when a report asks, not for every statement
         if let sql = snap.lastStatement, sql.utf8.count > 120, sql.count > 120 { snap.lastStatement = String(sql.prefix(119)) + "…" }
         return snap
@@ -39,11 +41,9 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     /// Copies what the report shows out of the lessee-only connection and cache. Called by the
     /// lessee after each statement.
     func refreshSnapshot() {
-        let n = statements.count
         let status = connection.transactionStatus
         let broken = connection.isBroken || connection.isClosed
         info.withLock {
-            $0.preparedStatements = n
             $0.transactionStatus = status
             $0.broken = broken
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What one physical connection has prepared: an LRU of named statements, bounded by count and by
 /// total SQL size (pgx's `stmtcache` model), plus the statements evicted but not yet deallocated.
 ///
@@ -44,7 +46,12 @@ public final class StatementCache: @unchecked Sendable {
     }
     private var nodes: [Node] = []
     private var freeSlots: [Int] = []
-    private var slotByName: [String: Int] = [:]
+    private var slotByName: [String: Int] = [:] {
+        didSet { published.store(slotByName.count, ordering: .relaxed) }
+    }
+    /// `count`, readable from any thread (for `db.report()`, which must not touch the cache while
+    /// a lessee, or the multiplexer's shared lessees, use it).
+    private let published = Atomic<Int>(0)
     private var head = -1  // most recently used
     private var tail = -1  // least recently used
 
@@ -73,6 +80,9 @@ public final class StatementCache: @unchecked Sendable {
 
     /// Statements cached now.
     public var count: Int { slotByName.count }
+
+    /// How many statements the cache holds, as last published: safe to read from any thread.
+    public var publishedCount: Int { published.load(ordering: .relaxed) }
 
     /// Names of the cached entries, most recently used first.
     public var names: [String] {
@@ -207,10 +217,14 @@ public final class StatementCache: @unchecked Sendable {
         isPendingStale(name) && !claimed.contains(name)
     }
 
-    /// The server confirmed `DEALLOCATE name`.
-    func didDeallocate(_ name: String) {
-        if pending[name] != nil { statistics.deallocations += 1 }
+    /// The server confirmed `DEALLOCATE name`. Returns whether it counts as a deallocation (the
+    /// name was still pending).
+    @discardableResult
+    func didDeallocate(_ name: String) -> Bool {
+        let counted = pending[name] != nil
+        if counted { statistics.deallocations += 1 }
         removePending(name)
+        return counted
     }
 
     /// Stops trying to deallocate `name` (the server said it does not have it).

@@ -43,6 +43,10 @@ struct StatementExecution {
     let variant: StatementVariant?
     let registry: PrepareTargetRegistry
     let cache: StatementCache
+    /// What this statement did to the cache, counted as it happens (each count also goes into the
+    /// cache's own totals): the caller gets it beside the result, so nobody reads the cache's
+    /// totals before and after a statement and takes the difference.
+    private(set) var counted = StatementCacheStatistics()
     /// No explicit transaction was open before the first send (`transactionStatus == .idle`).
     let startedIdle: Bool
     let startStatus: TransactionStatus
@@ -93,6 +97,14 @@ struct StatementExecution {
 
     // MARK: driving
 
+    /// Counts into `counted` and the cache's totals; `cachedAlready` for what the cache counted
+    /// itself (its evictions and deallocations).
+    private mutating func count(_ field: WritableKeyPath<StatementCacheStatistics, Int>, by n: Int = 1, cachedAlready: Bool = false) {
+        guard n != 0 else { return }
+        counted[keyPath: field] += n
+        if !cachedAlready { cache.statistics[keyPath: field] += n }
+    }
+
     mutating func start() -> Next {
         phase = decide(transactionStatus: startStatus)
         return send(transactionStatus: startStatus)
@@ -108,7 +120,7 @@ struct StatementExecution {
         var deallocationFailed = false
         for (i, name) in sentDeallocations.enumerated() where i < outcomes.count {
             switch outcomes[i] {
-            case .success: cache.didDeallocate(name)
+            case .success: if cache.didDeallocate(name) { count(\.deallocations, cachedAlready: true) }
             case .failure(let e) where e.kind == .pipelineAborted: cache.unclaim(name)  // still pending
             case .failure:
                 cache.forgetPending(name)
@@ -148,7 +160,7 @@ struct StatementExecution {
 
     /// What to send for the caller's statement given the cache, the registry and the transaction
     /// status now.
-    func decide(transactionStatus: TransactionStatus) -> Phase {
+    mutating func decide(transactionStatus: TransactionStatus) -> Phase {
         // In a failed transaction every statement fails with 25P02 either way; plain gives exactly
         // the plain error. `.active`/`.unknown` mean the connection is not usable as expected.
         guard let match, let variant, transactionStatus == .idle || transactionStatus == .inTransaction else { return .plain }
@@ -213,8 +225,8 @@ struct StatementExecution {
 
     /// Counts and logs a query that runs plainly because the prepared statement could mean
     /// something else (`StatementCacheStatistics.typeMismatchFallbacks`).
-    func countTypeFallback(_ reason: String) {
-        cache.statistics.typeMismatchFallbacks += 1
+    mutating func countTypeFallback(_ reason: String) {
+        count(\.typeMismatchFallbacks)
         logger.debug("running plainly, since the prepared statement might not mean the same: \(reason)", metadata: logMetadata())
     }
 
@@ -284,7 +296,7 @@ struct StatementExecution {
     // MARK: outcomes
 
     mutating func finishPlain(_ outcome: Result<QueryResult, PostgresError>) -> Next {
-        cache.statistics.plainExecutions += 1
+        count(\.plainExecutions)
         switch outcome {
         case .success(let result):
             cache.observe(result, of: query)
@@ -305,7 +317,7 @@ struct StatementExecution {
                                 transactionStatus: TransactionStatus) -> Next {
         switch outcome {
         case .success(let result):
-            if isHit { cache.statistics.hits += 1 }
+            if isHit { count(\.hits) }
             return .finished(result)
         case .failure(let error) where (error.sqlState == "26000" || Self.planChanged(error)) && isStale(entry):
             // Multiplexed: the statement was prepared anew after ours was sent (another caller
@@ -326,7 +338,7 @@ struct StatementExecution {
             // failed, so nothing ran: the plain statement gives the caller the plain outcome.
             guard !healed else { return fallBackToPlain(transactionStatus: transactionStatus) }
             healed = true
-            cache.statistics.repreparesMissing += 1
+            count(\.repreparesMissing)
             logger.debug("the server no longer has the prepared statement; re-preparing it and retrying once", metadata: logMetadata("26000"))
             phase = decide(transactionStatus: transactionStatus)
             return send(transactionStatus: transactionStatus)
@@ -340,12 +352,12 @@ struct StatementExecution {
             }
             guard !healed else { return .failed(error) }  // retried once already
             healed = true
-            cache.statistics.repreparesPlanChanged += 1
+            count(\.repreparesPlanChanged)
             logger.debug("DDL changed the prepared statement's result type; re-preparing it and retrying once", metadata: logMetadata("0A000"))
             phase = decide(transactionStatus: transactionStatus)
             return send(transactionStatus: transactionStatus)
         case .failure(let error):
-            if isHit { cache.statistics.hits += 1 }
+            if isHit { count(\.hits) }
             return .failed(error)
         }
     }
@@ -371,7 +383,7 @@ struct StatementExecution {
             // pooler picks. Parse failed, so nothing ran: run the caller's statement plainly.
             guard !lookedUp else { return fallBackToPlain(transactionStatus: transactionStatus) }
             lookedUp = true
-            cache.statistics.repreparesNameExists += 1
+            count(\.repreparesNameExists)
             logger.debug("the statement name is already taken on the server; looking up its text", metadata: logMetadata("42P05"))
             phase = .lookUpExisting
             return send(transactionStatus: transactionStatus)
@@ -389,7 +401,7 @@ struct StatementExecution {
         case .success:
             break
         }
-        cache.statistics.misses += 1
+        count(\.misses)
         guard outcomes.count > 1, case .success(let description) = outcomes[1] else {
             // Prepared but not described (cannot normally happen): do not keep what we cannot check.
             cache.retire(name)
@@ -397,7 +409,7 @@ struct StatementExecution {
             return startedIdle ? fallBackToPlain(transactionStatus: transactionStatus) : .failed(PostgresError(.misuse, "describe of \(name) failed"))
         }
         let entry = StatementCache.Entry(name: name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
-        cache.put(entry)
+        count(\.evictions, by: cache.put(entry).count, cachedAlready: true)
         registry.recordPrepared(name, target: target.name, parameterTypes: entry.parameterTypes)
         logger.debug("prepared a statement on this connection", metadata: logMetadata())
         if execute {
@@ -446,7 +458,7 @@ struct StatementExecution {
         let name = variant!.name
         guard case .success(let description) = outcome else { return fallBackToPlain(transactionStatus: transactionStatus) }
         let entry = StatementCache.Entry(name: name, sql: target.sql, parameterTypes: description.parameterTypes, columns: description.columns)
-        cache.put(entry)
+        count(\.evictions, by: cache.put(entry).count, cachedAlready: true)
         registry.recordPrepared(name, target: target.name, parameterTypes: entry.parameterTypes)
         return executeIfBindable(entry, transactionStatus: transactionStatus)
     }

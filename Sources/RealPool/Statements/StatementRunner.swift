@@ -21,12 +21,28 @@ public struct StatementRunner: Sendable {
     /// never retried.
     public func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
                         cache: StatementCache, deadline: ContinuousClock.Instant? = nil) async throws -> QueryResult {
+        var counters = StatementCacheStatistics()
+        return try await execute(query, parameters, on: connection, cache: cache, deadline: deadline, counting: &counters)
+    }
+
+    /// As `execute`, and `counters` gets what this statement did to the cache (hits, misses,
+    /// re-preparations, round trips, plain or not), also when it throws. The cache's own totals
+    /// move with it; nobody has to read them before and after.
+    func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
+                 cache: StatementCache, deadline: ContinuousClock.Instant?,
+                 counting counters: inout StatementCacheStatistics) async throws -> QueryResult {
         var execution = makeExecution(query, parameters, connection: connection, cache: cache)
+        var roundTrips = 0
+        defer {
+            counters = execution.counted
+            counters.roundTrips = roundTrips
+        }
         var next = execution.start()
         while true {
             switch next {
             case .send(let steps):
                 cache.statistics.roundTrips += 1
+                roundTrips += 1
                 let outcomes = try await connection.pipeline(steps, deadline: deadline)
                 next = execution.handle(outcomes, transactionStatus: connection.transactionStatus)
             case .finished(let result):
@@ -40,12 +56,26 @@ public struct StatementRunner: Sendable {
     /// The blocking variant of `execute`: waits on the caller's thread.
     public func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
                         cache: StatementCache, deadline: ContinuousClock.Instant? = nil) throws -> QueryResult {
+        var counters = StatementCacheStatistics()
+        return try execute(query, parameters, on: connection, cache: cache, deadline: deadline, counting: &counters)
+    }
+
+    /// The blocking variant of `execute(_:_:on:cache:deadline:counting:)`.
+    func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
+                 cache: StatementCache, deadline: ContinuousClock.Instant?,
+                 counting counters: inout StatementCacheStatistics) throws -> QueryResult {
         var execution = makeExecution(query, parameters, connection: connection, cache: cache)
+        var roundTrips = 0
+        defer {
+            counters = execution.counted
+            counters.roundTrips = roundTrips
+        }
         var next = execution.start()
         while true {
             switch next {
             case .send(let steps):
                 cache.statistics.roundTrips += 1
+                roundTrips += 1
                 let outcomes = try connection.pipeline(steps, deadline: deadline)
                 next = execution.handle(outcomes, transactionStatus: connection.transactionStatus)
             case .finished(let result):
@@ -64,24 +94,19 @@ public struct StatementRunner: Sendable {
     ///   with other callers' statements too).
     /// - Throws: as `execute`, plus `PipelineMultiplexer.Abandoned` when the caller stopped
     ///   waiting (then `onAbandoned` runs once the request has been read).
-    /// - Parameter whileLocked: runs under the connection's lock after each decision, for reading
-    ///   per-connection state without taking the lock again.
     func executeMultiplexed(_ query: NormalizedQuery, _ parameters: [PostgresBind], on multiplexer: PipelineMultiplexer,
                             cache: StatementCache, deadline: ContinuousClock.Instant?,
-                            onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
-                            whileLocked: () -> Void = {}) async throws -> (QueryResult, StatementCacheStatistics) {
+                            onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void) async throws -> (QueryResult, StatementCacheStatistics) {
         // Checked before anything is decided, so a refused statement leaves no trace in the cache.
         if query.executableSQLContainsNUL { try Exchange.checkText(query.executableSQL, what: "SQL text") }
         try Exchange.checkParameters(parameters)
         let match = registry.resolveMatchNotingExecution(query)
         var execution: StatementExecution?
         var previous: [Result<QueryResult, PostgresError>]?
-        var counters = StatementCacheStatistics()
+        var roundTrips = 0
         while true {
             var next: StatementExecution.Next?
             let outcomes = try await multiplexer.submit(deadline: deadline, onAbandoned: onAbandoned) { () -> PipelineMultiplexer.Groups? in
-                let before = cache.statistics
-                defer { counters = counters + (cache.statistics - before) }
                 if let outcomes = previous {
                     next = execution!.handle(outcomes, transactionStatus: .idle)
                 } else {
@@ -90,9 +115,9 @@ public struct StatementRunner: Sendable {
                                                    cache: cache, transactionStatus: .idle, logger: multiplexer.connection.logger)
                     next = execution!.start()
                 }
-                whileLocked()
                 if case .send(let steps)? = next {
-                    counters.roundTrips += 1
+                    cache.statistics.roundTrips += 1
+                    roundTrips += 1
                     // Each DEALLOCATE in a group of its own: one that fails (the server no longer
                     // had the statement) then skips nothing of the caller's.
                     let deallocations = execution!.sentDeallocations.count
@@ -106,7 +131,10 @@ public struct StatementRunner: Sendable {
                 continue
             }
             switch next {
-            case .finished(let result)?: return (result, counters)
+            case .finished(let result)?:
+                var counters = execution?.counted ?? StatementCacheStatistics()
+                counters.roundTrips = roundTrips
+                return (result, counters)
             case .failed(let error)?: throw error
             case .send?, nil: throw PostgresError(.misuse, "the statement layer sent nothing and has no outcome; this is a bug in RealPool")
             }

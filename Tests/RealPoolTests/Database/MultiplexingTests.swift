@@ -109,6 +109,10 @@ struct MultiplexingTests {
         #expect(stats.sharedJoins == 40)
         #expect(stats.maxLesseesOnOneConnection == 41)
         #expect(stats.leased == 0 && stats.releases == stats.acquires)
+        // each shared statement is one request, one round trip, counted in the totals and in the
+        // connection's own cache (the gate's CREATE TABLE makes 42)
+        #expect(stats.roundTrips == 42 && stats.plainExecutions == 42, "\(stats.statements)")
+        #expect(db.pool.snapshot().compactMap(\.resource).map(\.statements.statistics.roundTrips) == [42])
         try await gate.drop(db)
         await db.shutdown()
     }
