@@ -204,7 +204,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.name = "bench"
         configuration.shutdownGracePeriod = .seconds(5)
         configuration.pipelineDepth = benchCase.pipelineDepth
-        return try await RewritingAdapter.makeExecutor(configuration: configuration, mode: benchCase.mode, statements: workload.statements.map(\.sql))
+        return try await DatabaseExecutor.make(configuration: configuration, mode: benchCase.mode, statements: workload.statements.map(\.sql))
     }
 
     /// workloads × worker counts × pool model × modes.
@@ -311,7 +311,7 @@ struct RunCommand: AsyncParsableCommand {
         if json {
             structured = try ReportWriter.json(ReportWriter.Document(
                 server: server.isEmbedded ? "embedded" : server.redacted, serverVersion: serverVersion, scale: scale, seed: seed,
-                durationS: duration, warmupS: warmup, preparedVia: RewritingAdapter.preparedVia, inlineLiterals: inlineLiterals,
+                durationS: duration, warmupS: warmup, preparedVia: CaseResult.preparedVia, inlineLiterals: inlineLiterals,
                 serverCPUs: split?.serverCPUs, clientCPUs: split?.clientCPUs, results: results, pgbench: comparisons))
         } else if csv {
             structured = ReportWriter.csv(results)
