@@ -16,8 +16,7 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "PostgreSQL connection string or URL of an existing server (default: $DATABASE_URL, else an embedded server).")
-    var dsn: String?
+    @OptionGroup var serverOptions: ServerOptions
 
     @Option(name: .customLong("workload"), help: "point, join, write, bursty, or a workload FILE; repeatable or comma-separated (default: all four built-ins).")
     var workloads: [String] = []
@@ -85,9 +84,6 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The Fixtures/bench directory (default: found from the executable or the source tree).")
     var fixtures: String?
 
-    @Flag(help: "No progress output on stderr.")
-    var quiet = false
-
     func validate() throws {
         guard duration > 0, duration <= 3600 else { throw ValidationError("--duration must be > 0 and <= 3600 seconds") }
         guard warmup >= 0, warmup <= 3600 else { throw ValidationError("--warmup must be between 0 and 3600 seconds") }
@@ -102,25 +98,14 @@ struct RunCommand: AsyncParsableCommand {
         for m in modes { do { _ = try BenchMode.parseList(m) } catch { throw ValidationError(String(describing: error)) } }
         if let replySpinUs { guard replySpinUs >= 0, replySpinUs <= 100_000 else { throw ValidationError("--reply-spin-us must be between 0 and 100000") } }
         if let executor { do { _ = try BenchExecutorKind.parseList(executor) } catch { throw ValidationError(String(describing: error)) } }
-        if let dsn, dsn.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--dsn is empty") }
+        try serverOptions.validateDSN()
         if let serverCPUs { do { _ = try CPUSplit.plan(serverCPUs) } catch { throw ValidationError(String(describing: error)) } }
     }
 
     func run() async throws {
-        BenchLogging.bootstrapErrorsOnly()
-        let cleanup = CleanupRegistry.shared
-        cleanup.installSignalHandlers()
-        let progress = ProgressReporter(enabled: !quiet)
-        do {
+        try await serverOptions.launch(errorPrefix: "prepare-bench") { progress, cleanup in
             try await benchmark(progress: progress, cleanup: cleanup)
-        } catch {
-            progress.finish()
-            cleanup.runAll()
-            let message = error is BenchError ? String(describing: error) : BenchError.oneLine(error)
-            FileHandle.standardError.write(Data("prepare-bench: \(message)\n".utf8))
-            throw ExitCode(1)
         }
-        cleanup.runAll()
     }
 
     // MARK: the run
@@ -130,24 +115,19 @@ struct RunCommand: AsyncParsableCommand {
         let directory = try FixtureDirectory.locate(fixtures)
         let defaultSuite = workloads.isEmpty
         let names = defaultSuite ? ["point", "join", "write", "bursty"] : workloads.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-        let sources = try names.map { try resolve($0, directory) }
+        let sources = try names.map { try WorkloadSource.resolve($0, in: directory) }
 
         // Parse before starting anything, with provisional variables, so that a bad file fails fast.
-        let provisional = provisionalVariables(directory)
-        for (text, source, name) in sources {
-            _ = try WorkloadParser(variables: provisional).parse(text, source: source, defaultName: name)
-        }
+        let provisional = WorkloadSource.provisionalVariables(directory, scale: scale)
+        for source in sources { _ = try source.parse(variables: provisional) }
 
-        let dsn = self.dsn ?? ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        progress.note(dsn == nil ? "starting the embedded PostgreSQL" : "connecting to the given server")
-        let server = try BenchServer.start(dsn: dsn)
-        cleanup.add("server") { server.stop() }
+        let server = try serverOptions.startServer(progress: progress, cleanup: cleanup)
         let loader = FixtureLoader(directory: directory, connectionString: server.connectionString)
 
         progress.note("loading fixtures (scale \(scale)) into schema \(FixtureLoader.schemaName)")
         if !server.isEmbedded && !keep { cleanup.add("schema") { loader.dropBlocking() } }
         let (variables, serverVersion) = try await loader.load(scale: scale)
-        let loaded = try sources.map { try WorkloadParser(variables: variables).parse($0.0, source: $0.1, defaultName: $0.2) }
+        let loaded = try sources.map { try $0.parse(variables: variables) }
         try await loader.validate(loaded)
 
         // after loading: the fixtures load faster on every core, and the measurement is what is split
@@ -160,7 +140,10 @@ struct RunCommand: AsyncParsableCommand {
             if !server.isEmbedded { cleanup.add("cpus") { restore() } }
         }
 
-        let cases = plan(loaded, modes: modeList, defaultSuite: defaultSuite)
+        let planner = CasePlanner(
+            workers: workers?.values, poolSize: poolSize, pipelineDepths: pipelineDepths?.values ?? [1],
+            executors: try executor.map(BenchExecutorKind.parseList) ?? [.global], hold: hold, defaultSuite: defaultSuite)
+        let cases = planner.cases(loaded, modes: modeList)
         progress.setTotal(cases.count)
         let perCase = duration + warmup
         progress.note("running \(cases.count) cases of \(String(format: "%g", perCase)) s each (about \(Int((Double(cases.count) * (perCase + 0.3)).rounded())) s)")
@@ -176,11 +159,12 @@ struct RunCommand: AsyncParsableCommand {
             results.append(result)
             progress.caseFinished("\(String(format: "%.0f", result.opsPerS)) \(result.unit)/s, p50 \(ResultTable.ms(result.p50Ms)) ms, p99 \(ResultTable.ms(result.p99Ms)) ms, errors \(result.errors)")
         }
-        results = Self.addRatios(results)
+        results = CaseRatios.add(to: results)
 
         var comparisons: [PgbenchComparison.Row] = []
         if comparePgbench {
-            comparisons = try comparePgbench(loaded, results: results, server: server, progress: progress)
+            comparisons = try PgbenchComparison.compare(loaded, with: results, connectionString: server.connectionString, schema: FixtureLoader.schemaName,
+                                                        thinkMs: thinkMs, duration: duration, progress: progress)
         }
         progress.finish()
 
@@ -192,7 +176,11 @@ struct RunCommand: AsyncParsableCommand {
         if server.isEmbedded { progress.note("stopping the server") }
         cleanup.runAll()
 
-        try writeOutputs(results, comparisons: comparisons, server: server, serverVersion: serverVersion, split: split)
+        let document = ReportWriter.Document(
+            server: server.isEmbedded ? "embedded" : server.redacted, serverVersion: serverVersion, scale: scale, seed: seed,
+            durationS: duration, warmupS: warmup, preparedVia: CaseResult.preparedVia, inlineLiterals: inlineLiterals,
+            serverCPUs: split?.serverCPUs, clientCPUs: split?.clientCPUs, results: results, pgbench: comparisons)
+        try RunOutput(json: json, csv: csv, output: output, svg: svg).write(document, split: split)
     }
 
     private func makeExecutor(_ benchCase: BenchCase, workload: Workload, connectionString: String) async throws -> any BenchExecutor {
@@ -205,164 +193,5 @@ struct RunCommand: AsyncParsableCommand {
         configuration.shutdownGracePeriod = .seconds(5)
         configuration.pipelineDepth = benchCase.pipelineDepth
         return try await DatabaseExecutor.make(configuration: configuration, mode: benchCase.mode, statements: workload.statements.map(\.sql))
-    }
-
-    /// workloads × worker counts × pool model × modes.
-    private func plan(_ workloads: [Workload], modes: [BenchMode], defaultSuite: Bool) -> [BenchCase] {
-        var cases: [BenchCase] = []
-        for workload in workloads {
-            let counts = workers?.values ?? (workload.isBursty ? [16, 256] : [1, 4])
-            for w in counts {
-                let p = poolSize ?? (workload.isBursty ? max(1, w / 64) : min(w, 4))
-                let executors = (try? executor.map(BenchExecutorKind.parseList)) ?? [.global]
-                for kind in executors {
-                    for depth in pipelineDepths?.values ?? [1] {
-                        for mode in modes { cases.append(BenchCase(workload: workload.name, mode: mode, workers: w, poolSize: p, hold: false, pipelineDepth: depth, executor: kind)) }
-                    }
-                }
-                if hold {
-                    for mode in modes { cases.append(BenchCase(workload: workload.name, mode: mode, workers: w, poolSize: p, hold: true)) }
-                } else if defaultSuite && workload.isBursty {
-                    cases.append(BenchCase(workload: workload.name, mode: .plain, workers: w, poolSize: p, hold: true))
-                }
-                // what the opt-in features do where callers far outnumber connections
-                if defaultSuite && workload.isBursty && w > 16 * p {
-                    cases.append(BenchCase(workload: workload.name, mode: .prepared, workers: w, poolSize: p, hold: false, pipelineDepth: 16, executor: .io))
-                }
-            }
-        }
-        return cases
-    }
-
-    /// prepared/plain speedups and release-ASAP/hold ratios.
-    static func addRatios(_ results: [CaseResult]) -> [CaseResult] {
-        results.map { r in
-            var r = r
-            if r.mode != "plain", let plain = results.first(where: { $0.mode == "plain" && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool && $0.pipelineDepth == r.pipelineDepth && $0.executor == r.executor }), plain.opsPerS > 0 {
-                r.speedupVsPlain = r.opsPerS / plain.opsPerS
-            }
-            if r.pipelineDepth > 1, let single = results.first(where: { $0.pipelineDepth == 1 && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool && $0.executor == r.executor }), single.opsPerS > 0 {
-                r.speedupVsUnpipelined = r.opsPerS / single.opsPerS
-                r.unpipelinedP99Ms = single.p99Ms
-            }
-            if r.executor != BenchExecutorKind.global.rawValue, let global = results.first(where: { $0.executor == BenchExecutorKind.global.rawValue && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pool == r.pool && $0.pipelineDepth == r.pipelineDepth }), global.opsPerS > 0 {
-                r.speedupVsGlobalExecutor = r.opsPerS / global.opsPerS
-            }
-            if r.pool == "hold", let asap = results.first(where: { $0.pool == "asap" && $0.mode == r.mode && $0.workload == r.workload && $0.workers == r.workers && $0.poolSize == r.poolSize && $0.pipelineDepth == r.pipelineDepth && $0.executor == r.executor }), r.opsPerS > 0 {
-                r.asapOverHold = asap.opsPerS / r.opsPerS
-            }
-            return r
-        }
-    }
-
-    private func comparePgbench(_ workloads: [Workload], results: [CaseResult], server: BenchServer, progress: ProgressReporter) throws -> [PgbenchComparison.Row] {
-        guard let executable = PgbenchComparison.locate() else {
-            throw BenchError("--compare-pgbench: pgbench not found (/usr/bin/pgbench, /usr/lib/postgresql/*/bin, PATH); install postgresql-client")
-        }
-        let pgbench = PgbenchComparison(executable: executable, connectionString: server.connectionString, schema: FixtureLoader.schemaName)
-        var rows: [PgbenchComparison.Row] = []
-        for workload in workloads {
-            let scripts: [(String, Int)]
-            switch PgbenchComparison.scripts(for: workload, thinkMs: thinkMs) {
-            case .success(let s): scripts = s
-            case .failure(let reason):
-                progress.note("pgbench: skipping \(workload.name): \(reason)")
-                continue
-            }
-            let counts = Array(Set(results.filter { $0.workload == workload.name && $0.pool == "asap" }.map(\.workers))).sorted()
-            for w in counts {
-                // only the modes this run measured: a pgbench run without a RealPool row beside it is time lost
-                for (pgMode, ours) in [("simple", "plain"), ("prepared", "prepared")] where results.contains(where: { $0.workload == workload.name && $0.mode == ours }) {
-                    progress.note("pgbench -M \(pgMode) -c \(w): \(workload.name)")
-                    let tps: Double
-                    do {
-                        tps = try pgbench.run(scripts, mode: pgMode, clients: w, seconds: Int(duration.rounded(.up)))
-                    } catch where workload.isBursty {
-                        // a connection per worker may be more than the server allows
-                        progress.note("pgbench: skipping \(workload.name) W=\(w): \(error)")
-                        continue
-                    }
-                    let bound: Double? = workload.isBursty && thinkMs > 0 ? Double(w) * 1000 / Double(thinkMs) : nil
-                    // every RealPool row of these W, multiplexed ones too: the same number of clients
-                    let mine = results.filter { $0.workload == workload.name && $0.workers == w && $0.pool == "asap" && $0.mode == ours }
-                    if mine.isEmpty {
-                        rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: ours, realpoolOpsPerS: nil, ratio: nil, pgbenchPctOfBound: bound.map { tps / $0 * 100 }))
-                    }
-                    for r in mine {
-                        rows.append(PgbenchComparison.Row(workload: workload.name, workers: w, pgbenchClients: w, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: r.modeLabel, realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps, pgbenchPctOfBound: bound.map { tps / $0 * 100 }))
-                    }
-                }
-            }
-            // Multiplexed cases against pgbench with one client per RealPool connection: what the
-            // same connections do when each waits for its own round trips.
-            for r in results where !workload.isBursty && r.workload == workload.name && r.pool == "asap" && r.pipelineDepth > 1 {
-                let pgMode = r.mode == "plain" ? "simple" : "prepared"
-                progress.note("pgbench -M \(pgMode) -c \(r.poolSize): \(workload.name)")
-                let tps = try pgbench.run(scripts, mode: pgMode, clients: r.poolSize, seconds: Int(duration.rounded(.up)))
-                rows.append(PgbenchComparison.Row(workload: workload.name, workers: r.workers, pgbenchClients: r.poolSize, pgbenchMode: pgMode, pgbenchTps: tps, realpoolMode: r.modeLabel, realpoolOpsPerS: r.opsPerS, ratio: r.opsPerS / tps))
-            }
-        }
-        return rows
-    }
-
-    private func writeOutputs(_ results: [CaseResult], comparisons: [PgbenchComparison.Row], server: BenchServer, serverVersion: String, split: CPUSplit?) throws {
-        let table = ResultTable(results: results, comparisons: comparisons, split: split).render()
-        var structured: String?
-        if json {
-            structured = try ReportWriter.json(ReportWriter.Document(
-                server: server.isEmbedded ? "embedded" : server.redacted, serverVersion: serverVersion, scale: scale, seed: seed,
-                durationS: duration, warmupS: warmup, preparedVia: CaseResult.preparedVia, inlineLiterals: inlineLiterals,
-                serverCPUs: split?.serverCPUs, clientCPUs: split?.clientCPUs, results: results, pgbench: comparisons))
-        } else if csv {
-            structured = ReportWriter.csv(results)
-        }
-        if let svg {
-            do { try SVGChart(results: results).render().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
-                throw BenchError("cannot write --svg \(svg): \(error.localizedDescription)")
-            }
-        }
-        if let structured, let output {
-            do { try structured.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                throw BenchError("cannot write --output \(output): \(error.localizedDescription)")
-            }
-            print(table, terminator: "")
-        } else if let structured {
-            print(structured, terminator: "")
-        } else {
-            print(table, terminator: "")
-        }
-    }
-
-    // MARK: workloads
-
-    /// A built-in name or a file: (text, source for messages, default name).
-    private func resolve(_ name: String, _ directory: FixtureDirectory) throws -> (String, String, String) {
-        let builtIn = directory.workloads.appendingPathComponent("\(name).workload")
-        let fm = FileManager.default
-        if !name.contains("/"), fm.fileExists(atPath: builtIn.path) {
-            return (try String(contentsOf: builtIn, encoding: .utf8), "\(name) (built-in)", name)
-        }
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: name, isDirectory: &isDirectory), !isDirectory.boolValue {
-            guard let text = try? String(contentsOfFile: name, encoding: .utf8) else {
-                throw BenchError("cannot read workload file \(name)")
-            }
-            let base = URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent
-            return (text, name, base)
-        }
-        throw BenchError("unknown workload `\(name)`: not one of \(directory.builtInWorkloads.joined(separator: ", ")) and no such file")
-    }
-
-    /// Table names from schema.sql with a placeholder count, for the parse before loading.
-    private func provisionalVariables(_ directory: FixtureDirectory) -> [String: Int] {
-        var variables = ["scale": scale]
-        let text = (try? String(contentsOf: directory.schema, encoding: .utf8)) ?? ""
-        for line in text.split(whereSeparator: \.isNewline) {
-            let words = line.split(separator: " ")
-            if words.count >= 3, words[0].uppercased() == "CREATE", words[1].uppercased() == "TABLE" {
-                variables[String(words[2]).lowercased()] = 1
-            }
-        }
-        return variables
     }
 }
