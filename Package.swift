@@ -67,6 +67,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The CLI's pure parts (workload parsing, CPU lists, ratios, inline literals); no server.
+        .testTarget(
+            name: "prepare-benchTests",
+            dependencies: ["prepare-bench", "RealPool"]
+        ),
         .testTarget(
             name: "RealPoolTests",
             dependencies: [

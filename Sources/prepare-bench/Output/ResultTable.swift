@@ -44,9 +44,6 @@ struct ResultTable {
         for r in failing {
             out += "errors in \(r.workload) \(r.mode) \(r.pool) W=\(r.workers): \(r.errors), first: \(r.firstError ?? "?")\n"
         }
-        if results.contains(where: { $0.preparedVia == "explicit-prepare-fallback" }) {
-            out += "note: prepared/auto ran through the explicit-prepare fallback (raw connections preparing each statement), not RealPool's rewriting; see RewritingAdapter.swift\n"
-        }
         if !comparisons.isEmpty {
             out += "\npgbench, same SQL, same server, same client count (-j: pgbench threads):\n"
             for c in comparisons { out += "  " + c.summary + "\n" }

@@ -102,7 +102,7 @@ struct CaseRunner: Sendable {
             typeFallbacks: after.typeFallbacks.map { $0 - (first.typeFallbacks ?? 0) },
             boundPerS: bound,
             pctOfBound: bound.map { opsPerS / $0 * 100 },
-            preparedVia: benchCase.mode == .plain ? nil : RewritingAdapter.preparedVia
+            preparedVia: benchCase.mode == .plain ? nil : CaseResult.preparedVia
         )
     }
 }

@@ -45,8 +45,11 @@ struct CaseResult: Codable, Sendable {
     var pctOfBound: Double?
     /// Hold rows: the release-ASAP pool's ops/s divided by this row's (same mode, W and P).
     var asapOverHold: Double?
-    /// `realpool` or `explicit-prepare-fallback` for prepared/auto rows; nil for plain.
+    /// What ran the prepared modes: `realpool` for prepared/auto rows, nil for plain.
     var preparedVia: String?
+
+    /// The value of `prepared_via`: the statements are prepared by RealPool's statement cache.
+    static let preparedVia = "realpool"
 
     /// The mode and what sets the row apart, as the pgbench comparison names it: `prepared D=16 io`.
     var modeLabel: String {

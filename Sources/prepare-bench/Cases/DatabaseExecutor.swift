@@ -6,6 +6,24 @@ import RealPool
 struct DatabaseExecutor: BenchExecutor {
     let database: Database
 
+    /// A `Database` for one case in `mode`: `prepared` registers every statement of the workload
+    /// with `addPrepareTarget` (matching SQL then runs as a named prepared statement on whichever
+    /// connection is leased), `auto` sets `autoPrepareThreshold`, `plain` does neither.
+    static func make(configuration: DatabaseConfiguration, mode: BenchMode, statements: [String]) async throws -> DatabaseExecutor {
+        var configuration = configuration
+        if mode == .auto { configuration.autoPrepareThreshold = BenchMode.autoThreshold }
+        let database = Database(configuration)
+        if mode == .prepared {
+            do {
+                for sql in Set(statements).sorted() { _ = try database.addPrepareTarget(sql) }
+            } catch {
+                await database.shutdown()
+                throw error
+            }
+        }
+        return DatabaseExecutor(database: database)
+    }
+
     func run(_ request: Workload.Request, _ parameters: [[PostgresBind]], thinkMs: Int, hold: Bool) async throws {
         if request.transaction || hold {
             try await database.transaction { tx in

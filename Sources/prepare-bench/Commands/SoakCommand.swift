@@ -10,11 +10,10 @@ struct SoakCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soak",
         abstract: "Run a mixed workload under injected faults for a while, then verify that nothing was lost, doubled or leaked.",
-        discussion: "See Docs/prepare-bench.md, \"Soak\"."
+        discussion: "A --dsn server's role needs pg_terminate_backend rights on its own backends. See Docs/prepare-bench.md, \"Soak\"."
     )
 
-    @Option(help: "PostgreSQL connection string or URL of an existing server (default: $DATABASE_URL, else an embedded server). Needs pg_terminate_backend rights on its own backends.")
-    var dsn: String?
+    @OptionGroup var serverOptions: ServerOptions
 
     @Option(help: "Seconds to run.")
     var duration: Double = 60
@@ -46,9 +45,6 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "Accounts the transfers spread over.")
     var accounts: Int = 50
 
-    @Flag(help: "No progress output on stderr.")
-    var quiet = false
-
     func validate() throws {
         guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be > 0 and <= 86400 seconds") }
         guard (1...10_000).contains(tasks) else { throw ValidationError("--tasks must be between 1 and 10000") }
@@ -63,27 +59,14 @@ struct SoakCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        BenchLogging.bootstrapErrorsOnly()
-        let cleanup = CleanupRegistry.shared
-        cleanup.installSignalHandlers()
-        let progress = ProgressReporter(enabled: !quiet)
-        let passed: Bool
-        do {
-            passed = try await soak(progress: progress, cleanup: cleanup)
-        } catch {
-            cleanup.runAll()
-            FileHandle.standardError.write(Data("prepare-bench soak: \(BenchError.oneLine(error))\n".utf8))
-            throw ExitCode(1)
+        let passed = try await serverOptions.launch(errorPrefix: "prepare-bench soak") { progress, cleanup in
+            try await soak(progress: progress, cleanup: cleanup)
         }
-        cleanup.runAll()
         if !passed { throw ExitCode(1) }
     }
 
     private func soak(progress: ProgressReporter, cleanup: CleanupRegistry) async throws -> Bool {
-        let dsn = self.dsn ?? ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        progress.note(dsn == nil ? "starting the embedded PostgreSQL" : "connecting to the given server")
-        let server = try BenchServer.start(dsn: dsn)
-        cleanup.add("server") { server.stop() }
+        let server = try serverOptions.startServer(progress: progress, cleanup: cleanup)
 
         let schema = SoakSchema(suffix: String(UInt32.random(in: 0...UInt32.max), radix: 36), accounts: accounts)
         let setup = try await Connection.connect(ConnectionConfiguration(server.connectionString, applicationName: "prepare-bench-soak-setup"))

@@ -2,7 +2,7 @@
 struct ExecutorCounters: Sendable {
     var connectionsOpened: Int
     var maxInUse: Int
-    /// nil when the executor has no statement cache counters (e.g. the library does not export them yet).
+    /// nil when the executor has no statement-cache counters.
     var cacheHits: Int?
     var cacheMisses: Int?
     /// Matching queries run plainly because the prepared statement might not mean the same
