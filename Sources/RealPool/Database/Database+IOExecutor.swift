@@ -60,9 +60,8 @@ extension Database {
     /// prefers the connections last leased from that thread.
     func lease(callSite: CallSite, shared: Bool = false) async throws -> ConnectionPool<PooledConnection>.Lease {
         let lease = try await pool.lease(callSite: callSite, shared: shared, affinity: SocketPoller.current?.index)
-        // an exclusive lessee drives the connection itself: a multiplexed reader lingering at the
-        // end of its poller's turn must stop first (there is none without multiplexing)
-        if !shared, configuration.pipelineDepth > 1 { lease.resource.multiplexer.stopIdleReader() }
+        // an exclusive lessee drives the connection itself
+        if !shared { lease.resource.takeExclusively() }
         return lease
     }
 
@@ -70,7 +69,7 @@ extension Database {
     func leaseBlocking(callSite: CallSite) throws -> ConnectionPool<PooledConnection>.Lease {
         if SocketPoller.current != nil { throw UsageError.blockingOnIOExecutor }
         let lease = try pool.leaseBlocking(callSite: callSite)
-        if configuration.pipelineDepth > 1 { lease.resource.multiplexer.stopIdleReader() }
+        lease.resource.takeExclusively()
         return lease
     }
 }

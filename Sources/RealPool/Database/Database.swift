@@ -45,6 +45,7 @@ public final class Database: Sendable {
         statementMetrics = StatementMetrics(poolName: configuration.name, maxShapes: configuration.maxTrackedQueryShapes)
         let maxStatements = configuration.maxPreparedStatements
         let maxBytes = configuration.maxPreparedSQLBytes
+        let multiplexes = configuration.pipelineDepth > 1
         pool = ConnectionPool(name: configuration.name, configuration: configuration.pool,
                               sharedLesseesPerConnection: configuration.pipelineDepth, logger: logger) {
             let connection = try await Connection.connect(connectionConfiguration, logger: connectionLogger)
@@ -59,7 +60,8 @@ public final class Database: Sendable {
             }
             return PooledConnection(
                 connection: connection,
-                statements: StatementCache(maxPreparedStatements: maxStatements, maxPreparedSQLBytes: maxBytes))
+                statements: StatementCache(maxPreparedStatements: maxStatements, maxPreparedSQLBytes: maxBytes),
+                multiplexes: multiplexes)
         }
     }
 

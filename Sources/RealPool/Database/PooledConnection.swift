@@ -21,10 +21,22 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
         var broken = false
     }
 
-    init(connection: Connection, statements: StatementCache) {
+    /// Whether shared lessees may use it (`pipelineDepth` > 1): only then can a reader linger.
+    let multiplexes: Bool
+
+    init(connection: Connection, statements: StatementCache, multiplexes: Bool) {
         self.connection = connection
         self.statements = statements
         self.multiplexer = PipelineMultiplexer(connection: connection)
+        self.multiplexes = multiplexes
+    }
+
+    /// Makes the connection its caller's alone, the one way in for every exclusive use (a lease
+    /// that is not shared, the pool's ping and rollback): a multiplexed reader lingering at the
+    /// end of its poller's turn stops first, so the connection is out of pipeline mode and nothing
+    /// else watches its socket.
+    func takeExclusively() {
+        if multiplexes { multiplexer.stopIdleReader() }
     }
 
     /// What the report shows, as of the lessee's last statement: the report runs on other
@@ -64,13 +76,13 @@ final class PooledConnection: PoolableConnection, @unchecked Sendable {
     func isAlive() -> Bool { multiplexer.isAliveWhenIdle() }
 
     func ping() async -> Bool {
-        multiplexer.stopIdleReader()
+        takeExclusively()
         // an empty query is one round trip and touches nothing
         return (try? await connection.simpleQuery("")) != nil && connection.transactionStatus == .idle
     }
 
     func reset() async -> Bool {
-        multiplexer.stopIdleReader()
+        takeExclusively()
         guard (try? await connection.simpleQuery("ROLLBACK")) != nil else { return false }
         return connection.transactionStatus == .idle
     }
