@@ -38,16 +38,39 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        // Connections and values (libpq), the statement cache and rewriting, and the Database
-        // façade; `import RealPool` also gives the normaliser's and the pool's public types.
+        // One libpq connection: protocol, pipeline, values, errors, the socket poller, and the
+        // multiplexer that lets several callers share one pipeline. Knows nothing of shapes or pools.
         .target(
-            name: "RealPool",
+            name: "RealPoolConnection",
             dependencies: [
                 "CLibPQ",
                 "CEpoll",
                 "RealPoolSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Prepare targets, the per-connection statement cache and the I/O-free decisions of
+        // rewriting and healing, on one connection at a time.
+        .target(
+            name: "RealPoolStatements",
+            dependencies: [
+                "RealPoolSupport",
+                "RealPoolNormalizer",
+                "RealPoolConnection",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The Database façade over all of them; `import RealPool` gives every public type.
+        .target(
+            name: "RealPool",
+            dependencies: [
+                "CLibPQ",
+                "RealPoolSupport",
                 "RealPoolNormalizer",
                 "RealPoolConnectionPool",
+                "RealPoolConnection",
+                "RealPoolStatements",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

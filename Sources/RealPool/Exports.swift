@@ -1,4 +1,6 @@
-// `import RealPool` is all an application writes: the normaliser's and the pool's public types
-// (`NormalizedQuery`, `PlaceholderStyle`, `PoolConfiguration`, `PoolError`, ...) come with it.
+// `import RealPool` is all an application writes: every layer's public types come with it
+// (`Connection`, `PostgresError`, `StatementCache`, `NormalizedQuery`, `PoolConfiguration`, ...).
+@_exported import RealPoolConnection
 @_exported import RealPoolConnectionPool
 @_exported import RealPoolNormalizer
+@_exported import RealPoolStatements

@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// Streaming for thread-based code: rows of a large result fetched in batches through a
 /// server-side cursor, handed to a closure one by one.
 extension BlockingDatabase {

@@ -1,4 +1,8 @@
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 
 /// The ``Database`` for thread-based code: the same pool, the same queue, the same rules, but
 /// every call waits on the calling thread. Never use it from async code (it would block a thread

@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// One-shot statements: lease, run, release before returning.
 extension Database: StatementExecutor {
     public func run(_ sql: String, _ parameters: [PostgresBind], dollarStyle: Bool, callSite: CallSite) async throws -> QueryResult {

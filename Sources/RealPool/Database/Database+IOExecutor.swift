@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 extension Database {
     /// RealPool's I/O thread as a task executor, for tasks whose work is mostly statements.
     ///

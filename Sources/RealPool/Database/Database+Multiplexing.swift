@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// One-shot statements on a shared connection (`pipelineDepth` > 1): several callers' autocommit
 /// statements in flight on one connection, each its own implicit transaction.
 extension Database {

@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// What `db.report()` shows: one row per physical connection.
 public struct PoolReport: Sendable, CustomStringConvertible {
     /// One physical connection in the report.

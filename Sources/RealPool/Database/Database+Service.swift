@@ -1,4 +1,8 @@
 import ServiceLifecycle
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 
 /// `Database` as a swift-service-lifecycle `Service`: an application's `ServiceGroup` owns the
 /// pool's life. `run()` returns once the group shuts down gracefully (SIGTERM, say) or its task is

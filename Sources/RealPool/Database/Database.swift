@@ -1,5 +1,9 @@
 import Logging
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 
 /// The entry point: a pool of PostgreSQL connections that you use like a single connection.
 ///

@@ -1,4 +1,8 @@
 import Logging
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 
 /// Everything a ``Database`` needs: where the server is, how the pool behaves, and what every new
 /// connection is set up with.

@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// What `db.statistics` counts, typed: the pool's gauges and counters, and the statement caches'
 /// counters summed over every connection the pool has had.
 ///

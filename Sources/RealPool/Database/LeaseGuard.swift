@@ -1,4 +1,8 @@
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 
 /// The connection a transaction or session holds, and the rule that it runs one statement at a
 /// time.

@@ -1,5 +1,9 @@
 import Logging
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 
 
 /// One physical connection as the ``Database`` pools it: the libpq connection plus what the

@@ -1,4 +1,8 @@
 import Logging
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 
 /// Finds out, once per new connection, whether a connection pooler (PgBouncer, pgcat, Odyssey,
 /// RDS Proxy, ...) sits between RealPool and the server, and if so turns rewriting off for the

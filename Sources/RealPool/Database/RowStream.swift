@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// Rows of a large result, fetched in batches through a server-side cursor while you iterate.
 ///
 /// The stream holds its connection until the rows are consumed, the iteration is cancelled, or

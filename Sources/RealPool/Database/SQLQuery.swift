@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// SQL with bound parameters, built by string interpolation: every interpolated value becomes a
 /// `$n` parameter, never text spliced into the SQL.
 ///

@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// A logical connection for code that manages transactions itself or needs session state.
 ///
 /// While idle it leases a connection per statement, like the ``Database``. `BEGIN` pins the

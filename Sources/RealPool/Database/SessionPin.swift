@@ -1,4 +1,8 @@
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// What a session holds and the rules for holding it, shared by ``Session`` (async) and
 /// ``BlockingSession``: they differ only in how they wait for the pool and the server.
 final class SessionPin: Sendable {

@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// Something that runs statements: the ``Database`` itself (release-ASAP), a ``Transaction`` or
 /// a ``Session``. The `execute` overloads are written once, here.
 public protocol StatementExecutor: Sendable {

@@ -1,4 +1,8 @@
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 
 /// One connection held for a `transaction { }` block. Runs one statement at a time.
 public final class Transaction: StatementExecutor {

@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// The decisions of one `transaction { }` block, made once for the async and the blocking API
 /// alike, without I/O: what opens it, what ends it on normal exit and on a throw, when the
 /// rollback may be sent, and what a `COMMIT` answered with `ROLLBACK` means. The two APIs only

@@ -1,3 +1,7 @@
+import RealPoolConnection
+import RealPoolStatements
+import RealPoolNormalizer
+import RealPoolConnectionPool
 /// A statement that RealPool will not run where it was asked to, with what to do instead.
 public struct UsageError: Error, Sendable, CustomStringConvertible {
     /// What was refused, why, and what to do instead.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// `db.blocking.forEachRow`: streaming for thread-based code, run on a thread of its own (the

@@ -2,6 +2,8 @@ import Logging
 import ServiceLifecycle
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 
 /// `Database` as a swift-service-lifecycle `Service`: the group's graceful shutdown, or the
 /// cancellation of `run()`, shuts the pool down, and nothing of it is left on the server.

@@ -1,5 +1,7 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 
 /// `db.statistics`: typed fields, and the flat export with the documented keys.
 @Suite("Database statistics")

@@ -1,5 +1,7 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// `Database.ioExecutor`: tasks that prefer RealPool's I/O thread run their statements on it,

@@ -1,5 +1,7 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolNormalizer
 
 /// The levels and metadata keys the Logging & Metrics article promises: warnings name the pool

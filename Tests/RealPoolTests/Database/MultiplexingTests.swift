@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// Pipelined multiplexing (`pipelineDepth` > 1) against the real server: many callers' autocommit

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 
 /// The release point, observed through pool statistics with a pool of one connection (the
 /// behaviours django-pg-real-pool's own suite checks).

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 
 /// Prepared-statement rewriting seen from the `Database`: lazy per-connection preparation,
 /// healing after DDL, DISCARD ALL and a killed backend.

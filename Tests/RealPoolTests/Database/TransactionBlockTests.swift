@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// Transactions' decisions (`TransactionBlock`), and the async and blocking APIs driven through

@@ -1,5 +1,7 @@
 import Foundation
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolNormalizer
 
 /// Loads Fixtures/normalizer/corpus.json, found by walking up from this file to the directory that

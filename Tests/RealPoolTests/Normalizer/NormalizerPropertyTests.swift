@@ -1,5 +1,7 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolNormalizer
 
 /// Generated variants: whitespace, comments, keyword case and literal values (in every notation)

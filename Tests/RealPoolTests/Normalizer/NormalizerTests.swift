@@ -1,5 +1,7 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolNormalizer
 
 /// Direct checks of the normaliser's API that the corpus does not express well.

@@ -2,6 +2,8 @@ import Metrics
 import MetricsTestKit
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolConnectionPool
 
 /// The metrics a backend sees, with OpenTelemetry's names for connection pools.

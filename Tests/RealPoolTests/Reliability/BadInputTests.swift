@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 
 /// Hostile or broken input gets a clear error or the correct result, never a wrong one, never a
 /// crash, and the pooled connection stays usable.

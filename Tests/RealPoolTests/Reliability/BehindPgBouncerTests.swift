@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// RealPool through Debian's pgbouncer in transaction pooling mode, whose version (1.18) does not

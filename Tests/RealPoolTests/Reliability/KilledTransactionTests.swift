@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 
 @Suite("Backend killed mid-transaction")
 struct KilledTransactionTests {

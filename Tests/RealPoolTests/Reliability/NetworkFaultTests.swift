@@ -2,6 +2,8 @@ import EmbeddedPostgres
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolConnectionPool
 
 /// A network that stalls or drops, through a loopback proxy the test runs.

@@ -1,6 +1,8 @@
 import EmbeddedPostgres
 import Foundation
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolConnectionPool
 
 /// A pgbouncer in front of the shared embedded server (or a server of its own when the tests run

@@ -2,6 +2,8 @@ import EmbeddedPostgres
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 @testable import RealPoolConnectionPool
 

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// Hundreds of tasks and a few threads on a small pool, with random cancellations and backends

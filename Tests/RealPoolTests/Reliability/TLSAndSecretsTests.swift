@@ -2,6 +2,8 @@ import EmbeddedPostgres
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolConnectionPool
 
 /// A server with `ssl = on` and a self-signed CA: libpq's `sslmode` passes through RealPool, and

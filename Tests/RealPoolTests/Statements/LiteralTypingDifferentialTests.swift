@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 
 /// Lifted literals are prepared with their own type: every literal kind against every
 /// column type, plain and rewritten must agree (rows, column types, command tags, errors), and

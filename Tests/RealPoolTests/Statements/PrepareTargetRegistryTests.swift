@@ -1,5 +1,7 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolNormalizer
 
 @Suite("Statements: prepare target registry")

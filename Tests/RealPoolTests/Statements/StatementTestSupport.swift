@@ -1,5 +1,7 @@
 import Foundation
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolNormalizer
 
 /// What a statement produced, in a form two executions can be compared by: rows as text, column

@@ -1,5 +1,7 @@
 import Logging
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// Collects log messages so tests can wait for a warning instead of reading stderr, and check

@@ -3,6 +3,8 @@ import Foundation
 import Glibc
 #endif
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// A TCP proxy on 127.0.0.1 in front of the test server, for network faults: it forwards bytes

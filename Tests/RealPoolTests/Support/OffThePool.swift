@@ -1,5 +1,7 @@
 import Foundation
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// Runs blocking work (starting or restarting a server, waiting for a process to exit) on a

@@ -1,5 +1,7 @@
 import Foundation
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// For hunting flaky tests (`Scripts/repeat-tests --probe`, which sets `REALPOOL_STALL_PROBE=1`):

@@ -1,6 +1,8 @@
 import EmbeddedPostgres
 import Foundation
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 import RealPoolSupport
 
 /// A second embedded server, started with `ssl = on` and a throwaway CA, for the TLS tests only

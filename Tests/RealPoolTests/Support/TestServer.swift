@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolConnectionPool
 
 /// The PostgreSQL server every test in this process shares: an embedded throwaway server, or the

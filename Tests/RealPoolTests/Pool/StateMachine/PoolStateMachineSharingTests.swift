@@ -1,5 +1,7 @@
 import Testing
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolConnectionPool
 
 /// Shared leases (pipelined multiplexing): several shared lessees on one connection, never with an

@@ -1,4 +1,6 @@
 @testable import RealPool
+@testable import RealPoolConnection
+@testable import RealPoolStatements
 @testable import RealPoolConnectionPool
 
 typealias PoolSM = PoolStateMachine

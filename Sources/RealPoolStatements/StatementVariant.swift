@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// The prepared statement a matched query runs as: the target's text, prepared with the types of
 /// what fills its parameters declared (Parse's parameter types).
 ///

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// When a matched query may use the target's prepared statement without changing its meaning.
 ///
 /// The plain statement is parsed from the caller's text with the caller's parameter types; the

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// Counters of one connection's statement cache. Add them up (`+`) for a pool-wide figure.
 public struct StatementCacheStatistics: Sendable, Hashable {
     /// Executions of a statement the connection had already prepared.

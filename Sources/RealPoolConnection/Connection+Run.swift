@@ -3,7 +3,7 @@ import CLibPQ
 
 extension Connection {
     /// Sends a request and reads all of its results, waiting on the calling thread.
-    func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) throws -> [Result<QueryResult, PostgresError>] {
+    package func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) throws -> [Result<QueryResult, PostgresError>] {
         var exchange = try start(request)
         var cancel: PendingCancel?
         ReplySpin.waiting.add(1, ordering: .relaxed)
@@ -30,7 +30,7 @@ extension Connection {
     /// request's results, so the connection stays in step and can be reused; the task then throws
     /// `CancellationError`, also when the server never acknowledged the cancel within
     /// `cancelGrace` and the connection was closed.
-    func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) async throws -> [Result<QueryResult, PostgresError>] {
+    package func run(_ request: ConnectionRequest, deadline: ContinuousClock.Instant? = nil) async throws -> [Result<QueryResult, PostgresError>] {
         var exchange = try start(request)
         var cancel: PendingCancel?
         var taskCancelled = false
@@ -162,7 +162,7 @@ extension Connection {
     /// `PQcancel` opens a connection and waits for it, with no timeout of its own: run it on a
     /// thread of its own and do not wait for it, so a server or network that stalls the cancel
     /// too cannot hang the caller (the grace period then ends the wait).
-    func cancelInBackground() {
+    package func cancelInBackground() {
         Thread { [self] in
             // PQcancel writes with plain send(): on a connection the server has just closed that
             // raises SIGPIPE, which would kill the process. Blocked here, it is discarded when

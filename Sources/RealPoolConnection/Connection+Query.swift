@@ -69,7 +69,7 @@ extension Connection {
         _ = try Self.single(await run(.pipeline([Self.deallocateStep(name)])))
     }
 
-    static func deallocateStep(_ name: String) -> PipelineStep {
+    package static func deallocateStep(_ name: String) -> PipelineStep {
         .query("DEALLOCATE " + quoteIdentifier(name), [])
     }
 

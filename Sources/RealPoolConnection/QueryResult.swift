@@ -15,7 +15,7 @@ public struct QueryResult: Sendable, RandomAccessCollection {
     }
 
     /// A result with no rows and no columns (used for commands that return nothing).
-    init(commandTag: String) {
+    package init(commandTag: String) {
         self.handle = nil
         self.commandTag = commandTag
     }

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// A registered query shape that runs as a named prepared statement: the handle
 /// `PrepareTargetRegistry.register(_:style:)` returns.
 ///

@@ -28,8 +28,8 @@ import RealPoolSupport
 /// would stop whichever statement the server happens to run, possibly a neighbour's. Past the
 /// deadline plus a grace period without any answer, the connection is considered stalled: it is
 /// closed and every request in flight fails with `connectionLost`.
-final class PipelineMultiplexer: @unchecked Sendable {
-    typealias Outcomes = [Result<QueryResult, PostgresError>]
+package final class PipelineMultiplexer: @unchecked Sendable {
+    package typealias Outcomes = [Result<QueryResult, PostgresError>]
     /// A caller waiting for its outcomes. Every resume takes it out of the state under the lock
     /// first (a request leaves `requests`, or its `waiter` becomes nil), so each is resumed once
     /// (see ``ResumedOnce`` for the checked and unchecked variants).
@@ -37,15 +37,15 @@ final class PipelineMultiplexer: @unchecked Sendable {
 
     /// What one request sends: groups of steps, each ended by its own Sync. Almost always one
     /// group, which then needs no array of groups (this is built for every statement).
-    enum Groups {
+    package enum Groups {
         case one([PipelineStep])
         case several([[PipelineStep]])
     }
 
     /// Thrown to a caller that stopped waiting while its request was in flight; `reason` is what
     /// the caller sees (`CancellationError` or a `.timeout` error).
-    struct Abandoned: Error {
-        let reason: any Error
+    package struct Abandoned: Error {
+        package let reason: any Error
     }
 
     private struct Request {
@@ -122,14 +122,14 @@ final class PipelineMultiplexer: @unchecked Sendable {
         }
     }
 
-    let connection: Connection
+    package let connection: Connection
     private let state = Locked(State())
     private let requestIDs = Atomic<UInt64>(0)
     /// What `expire` reads as the time. Tests pass a clock that jumps, to play a reader that
     /// wakes seconds after its deadline; the watches themselves always use the real clock.
     private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(connection: Connection, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+    package init(connection: Connection, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.connection = connection
         self.now = now
     }
@@ -144,11 +144,11 @@ final class PipelineMultiplexer: @unchecked Sendable {
     var readersStarted: UInt64 { state.withLock { $0.readerGeneration } }
 
     /// Whether the connection was lost (or closed as stalled) while multiplexing.
-    var isBroken: Bool { state.withLock { $0.lost != nil } }
+    package var isBroken: Bool { state.withLock { $0.lost != nil } }
 
     /// The connection's zero-round-trip liveness check, unless requests are in flight (their
     /// results make the socket readable; the reader notices a lost connection itself).
-    func isAliveWhenIdle() -> Bool {
+    package func isAliveWhenIdle() -> Bool {
         state.withLock { s in
             if s.lost != nil { return false }
             return !s.requests.isEmpty || connection.isAlive()
@@ -156,7 +156,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
     }
 
     /// Closes the connection; requests still in flight fail with `connectionLost`.
-    func close() {
+    package func close() {
         var failed = Deliveries()
         state.withLock { s in
             if s.requests.isEmpty {
@@ -178,7 +178,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
     /// - Throws: `Abandoned` when the caller stopped waiting (task cancelled, `deadline` passed);
     ///   `onAbandoned` then runs once the request's results have been read. `connectionLost` when
     ///   the connection failed: every request in flight fails, and none may be retried.
-    func submit(
+    package func submit(
         deadline: ContinuousClock.Instant?,
         onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void,
         build: () -> Groups?
@@ -466,7 +466,7 @@ final class PipelineMultiplexer: @unchecked Sendable {
     /// Stops a reader that ran dry and lingers, before the connection is used any other way
     /// (an exclusive lease, the pool's ping or reset): it must be out of pipeline mode, and
     /// nothing may watch its socket.
-    func stopIdleReader() {
+    package func stopIdleReader() {
         state.withLock { stopIfIdle(&$0) }
     }
 

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// A target as the registry keeps it: the public handle plus the normalised shape that queries are
 /// matched against.
 struct RegisteredTarget: Sendable {

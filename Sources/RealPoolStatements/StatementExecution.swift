@@ -1,4 +1,6 @@
 import Logging
+import RealPoolConnection
+import RealPoolNormalizer
 
 /// The decisions for running one statement on one connection, as a state machine with no I/O.
 ///

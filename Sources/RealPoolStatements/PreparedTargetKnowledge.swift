@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// What the registry has learned about one target from the connections that prepared it. Shared by
 /// every connection, because it depends on the target's text and the schema, not on a session.
 struct PreparedTargetKnowledge: Sendable {

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// Automatic preparation (`autoPrepareThreshold`), like psycopg's `prepare_threshold`: a
 /// preparable shape that has run N times without matching a target becomes a target itself.
 extension PrepareTargetRegistry {

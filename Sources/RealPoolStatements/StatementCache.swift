@@ -1,4 +1,6 @@
 import Synchronization
+import RealPoolConnection
+import RealPoolNormalizer
 
 /// What one physical connection has prepared: an LRU of named statements, bounded by count and by
 /// total SQL size (pgx's `stmtcache` model), plus the statements evicted but not yet deallocated.

@@ -1,12 +1,14 @@
 import Metrics
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolNormalizer
 
 /// Statement-cache counters and per-shape query durations through swift-metrics.
 ///
 /// Durations are labelled with the shape's fingerprint, never its text or values; the number of
 /// fingerprints labelled is bounded (further shapes share the label `other`) so a metrics backend
 /// never sees unbounded cardinality from generated SQL.
-final class StatementMetrics: Sendable {
+package final class StatementMetrics: Sendable {
     private let prepared: Counter
     private let hits: Counter
     private let reprepareMissing: Counter
@@ -18,7 +20,7 @@ final class StatementMetrics: Sendable {
     private let maxShapes: Int
     private let durations = Locked<[UInt64: Timer]>([:])
 
-    init(poolName: String, maxShapes: Int) {
+    package init(poolName: String, maxShapes: Int) {
         let pool = ("db.client.connection.pool.name", poolName)
         self.poolName = poolName
         self.maxShapes = max(1, maxShapes)
@@ -31,7 +33,7 @@ final class StatementMetrics: Sendable {
         fallbacks = Counter(label: "realpool.statements.plain_fallbacks", dimensions: [pool])
     }
 
-    func record(_ delta: StatementCacheStatistics) {
+    package func record(_ delta: StatementCacheStatistics) {
         if delta.misses > 0 { prepared.increment(by: Int64(delta.misses)) }
         if delta.hits > 0 { hits.increment(by: Int64(delta.hits)) }
         if delta.repreparesMissing > 0 { reprepareMissing.increment(by: Int64(delta.repreparesMissing)) }
@@ -42,7 +44,7 @@ final class StatementMetrics: Sendable {
     }
 
     /// The `db.client.operation.duration` of one statement, labelled with its shape.
-    func recordDuration(_ duration: Duration, fingerprint: UInt64, fingerprintHex: @autoclosure () -> String) {
+    package func recordDuration(_ duration: Duration, fingerprint: UInt64, fingerprintHex: @autoclosure () -> String) {
         let timer = durations.withLock { timers -> Timer in
             if let t = timers[fingerprint] { return t }
             let known = timers.count < maxShapes

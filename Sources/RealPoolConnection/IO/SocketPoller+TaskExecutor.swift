@@ -8,7 +8,7 @@ import Glibc
 /// thread wake-ups per statement, expensive on a small machine. A task that prefers this executor
 /// is resumed on the thread that saw the reply, in the same turn of its loop, with no wake-up.
 extension SocketPoller: TaskExecutor {
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let mustWake = jobs.withLock { q -> Bool in
             q.pending.append(job)

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// Runs one statement on one connection, rewriting it into the connection's prepared statement
 /// when it matches a prepare target, preparing lazily, and healing a forgotten or invalidated
 /// statement. The `async` and the blocking variant share every decision (`StatementExecution`);
@@ -28,7 +30,7 @@ public struct StatementRunner: Sendable {
     /// As `execute`, and `counters` gets what this statement did to the cache (hits, misses,
     /// re-preparations, round trips, plain or not), also when it throws. The cache's own totals
     /// move with it; nobody has to read them before and after.
-    func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
+    package func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
                  cache: StatementCache, deadline: ContinuousClock.Instant?,
                  counting counters: inout StatementCacheStatistics) async throws -> QueryResult {
         var execution = makeExecution(query, parameters, connection: connection, cache: cache)
@@ -61,7 +63,7 @@ public struct StatementRunner: Sendable {
     }
 
     /// The blocking variant of `execute(_:_:on:cache:deadline:counting:)`.
-    func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
+    package func execute(_ query: NormalizedQuery, _ parameters: [PostgresBind], on connection: Connection,
                  cache: StatementCache, deadline: ContinuousClock.Instant?,
                  counting counters: inout StatementCacheStatistics) throws -> QueryResult {
         var execution = makeExecution(query, parameters, connection: connection, cache: cache)
@@ -94,7 +96,7 @@ public struct StatementRunner: Sendable {
     ///   with other callers' statements too).
     /// - Throws: as `execute`, plus `PipelineMultiplexer.Abandoned` when the caller stopped
     ///   waiting (then `onAbandoned` runs once the request has been read).
-    func executeMultiplexed(_ query: NormalizedQuery, _ parameters: [PostgresBind], on multiplexer: PipelineMultiplexer,
+    package func executeMultiplexed(_ query: NormalizedQuery, _ parameters: [PostgresBind], on multiplexer: PipelineMultiplexer,
                             cache: StatementCache, deadline: ContinuousClock.Instant?,
                             onAbandoned: @escaping @Sendable (_ broken: Bool) -> Void) async throws -> (QueryResult, StatementCacheStatistics) {
         // Checked before anything is decided, so a refused statement leaves no trace in the cache.

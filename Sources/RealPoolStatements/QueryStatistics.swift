@@ -1,4 +1,6 @@
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolNormalizer
 
 /// Per-shape query statistics: the "most common queries and their average runtime" report.
 ///
@@ -50,7 +52,7 @@ public final class QueryStatistics: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func record(_ query: NormalizedQuery, duration: Duration, rows: Int, prepared: Bool, failed: Bool) {
+    package func record(_ query: NormalizedQuery, duration: Duration, rows: Int, prepared: Bool, failed: Bool) {
         entries.withLock { e in
             let known = e.count < capacity || e.index(forKey: query.fingerprint) != nil
             let key = known ? query.fingerprint : Self.otherFingerprint

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// Turning rewriting off for a whole database, when prepared statements cannot be trusted to stay
 /// on the connection that prepared them.
 ///

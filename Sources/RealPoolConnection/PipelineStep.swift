@@ -13,7 +13,7 @@ public enum PipelineStep: Sendable {
 }
 
 /// What a request asks of the server.
-enum ConnectionRequest: Sendable {
+package enum ConnectionRequest: Sendable {
     /// The simple query protocol: one string, possibly several statements, no parameters.
     case simple(String)
     /// The extended protocol in pipeline mode: the steps, then one Sync.

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// The errors the statement layer raises itself, each keeping the server's SQLSTATE and fields so
 /// that code matching on SQLSTATE behaves as with a plain driver.
 extension StatementExecution {

@@ -1,3 +1,5 @@
+import RealPoolConnection
+import RealPoolNormalizer
 /// A query matched to a target: which target, and where each of its parameters comes from.
 struct TargetMatch: Sendable {
     let registered: RegisteredTarget

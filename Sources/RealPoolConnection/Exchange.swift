@@ -4,7 +4,7 @@ import CLibPQ
 ///
 /// `advance()` never blocks. It returns what to wait for, or nil once every result is in; the
 /// blocking and the async paths differ only in how they wait between calls.
-struct Exchange {
+package struct Exchange {
     private let pg: OpaquePointer
     private let isPipeline: Bool
     private var flushed = false
@@ -187,13 +187,13 @@ struct Exchange {
         }
     }
 
-    static func checkText(_ s: String, what: String) throws {
+    package static func checkText(_ s: String, what: String) throws {
         if s.utf8.contains(0) {
             throw PostgresError.invalidInput("the \(what) contains a NUL byte (\\0), which PostgreSQL cannot store in text; nothing was sent")
         }
     }
 
-    static func checkParameters(_ params: [PostgresBind]) throws {
+    package static func checkParameters(_ params: [PostgresBind]) throws {
         if params.count > 65535 {
             throw PostgresError.invalidInput("\(params.count) parameters; PostgreSQL allows at most 65535 in one statement; nothing was sent")
         }

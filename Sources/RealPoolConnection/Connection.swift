@@ -23,7 +23,7 @@ public final class Connection: @unchecked Sendable {
     public let backendPID: Int32
     /// `server_version_num`, e.g. 150018.
     public let serverVersion: Int
-    let logger: Logger
+    package let logger: Logger
     private let notices: Unmanaged<NoticeContext>
     /// `PGcancel` is safe to use from any thread. `close` drops the connection's reference; a
     /// `cancel` in flight keeps its own, so closing never waits for a cancel request (which may

@@ -17,16 +17,16 @@ import RealPoolSupport
 /// disarms it as it fires, so no stale wake-up can reach the next waiter of a reused descriptor.
 /// The one exception, `watchContinuously`, is for a multiplexer's reader on this very thread,
 /// on its own `dup` of the socket, which it removes from epoll before closing.
-final class SocketPoller: Sendable {
+package final class SocketPoller: Sendable {
     /// The first I/O thread: every wait from outside the I/O threads goes here.
-    static let shared = SocketPoller(index: 0)
+    package static let shared = SocketPoller(index: 0)
 
     /// The I/O threads started so far beyond `shared`, in order (``Database/ioExecutors(_:)``).
     private static let others = Locked<[SocketPoller]>([])
 
     /// The first `count` I/O threads, starting those not running yet. They live as long as the
     /// process, like `shared`.
-    static func pollers(_ count: Int) -> [SocketPoller] {
+    package static func pollers(_ count: Int) -> [SocketPoller] {
         precondition(count >= 1, "RealPool: at least one I/O thread")
         return [shared] + others.withLock { others in
             while others.count < count - 1 { others.append(SocketPoller(index: others.count + 1)) }
@@ -35,7 +35,7 @@ final class SocketPoller: Sendable {
     }
 
     /// The I/O thread the caller runs on, if it runs on one.
-    static var current: SocketPoller? {
+    package static var current: SocketPoller? {
         guard let me = pthread_getspecific(currentKey) else { return nil }
         return Unmanaged<SocketPoller>.fromOpaque(me).takeUnretainedValue()
     }
@@ -130,7 +130,7 @@ final class SocketPoller: Sendable {
 
     /// Its place among the I/O threads (0 for `shared`): the pool's affinity for connections
     /// leased from this thread.
-    let index: Int
+    package let index: Int
 
     private init(index: Int) {
         self.index = index

@@ -1,4 +1,6 @@
 import RealPoolSupport
+import RealPoolConnection
+import RealPoolNormalizer
 
 /// The prepare targets of one database: thread-safe, shared by every connection of a pool.
 ///

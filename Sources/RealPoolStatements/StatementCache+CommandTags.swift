@@ -1,4 +1,6 @@
 import Foundation
+import RealPoolConnection
+import RealPoolNormalizer
 
 /// Keeping the cache true to the server when the application itself removes prepared statements.
 extension StatementCache {
